@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PortkeyAdminMcp.Security;
+
+namespace PortkeyAdminMcp.Configuration;
+
+public static class ConfigurationSetup
+{
+    /// <summary>Binds <see cref="PortkeyOptions"/> from environment variables and validates them when the host starts.</summary>
+    public static IServiceCollection AddPortkeyOptions(this IServiceCollection services)
+    {
+        services.AddOptions<PortkeyOptions>()
+            .Configure<IConfiguration, SecretRegistry>((options, configuration, secrets) =>
+            {
+                options.ApiKey = configuration[PortkeyOptions.ApiKeyVariable];
+                options.BaseUrl = configuration[PortkeyOptions.BaseUrlVariable] is { Length: > 0 } url ? url.Trim() : PortkeyOptions.DefaultBaseUrl;
+                options.TimeoutSeconds = configuration[PortkeyOptions.TimeoutVariable];
+                // Known from the first moment, so no log line can ever show it.
+                secrets.Add(options.ApiKey);
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PortkeyOptions>, PortkeyOptionsValidator>();
+        return services;
+    }
+}

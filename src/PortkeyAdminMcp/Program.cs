@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PortkeyAdminMcp;
+using PortkeyAdminMcp.Security;
+
+// Empty builder: no appsettings.json from the client's working directory, no console logger on stdout.
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
+
+var secrets = new SecretRegistry();
+builder.Services.AddSingleton(secrets);
+builder.Logging
+    .SetMinimumLevel(LogLevel.Information)
+    .AddConfiguration(builder.Configuration.GetSection("Logging"))
+    .AddProvider(new RedactingStderrLoggerProvider(secrets));
+
+builder.Services.AddPortkeyAdminMcp().WithStdioServerTransport();
+
+if (!Console.IsInputRedirected)
+{
+    Console.Error.WriteLine(
+        $"{ServerIdentity.Name} {ServerIdentity.Version}: an MCP server that speaks JSON-RPC on stdin/stdout. " +
+        "Add it to an MCP client (Claude Desktop, Cursor, VS Code, Claude Code) rather than typing here; see README.md. Ctrl+C to stop.");
+}
+
+try
+{
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (OptionsValidationException exception)
+{
+    Console.Error.WriteLine($"{ServerIdentity.Name}: cannot start: {secrets.Scrub(string.Join("; ", exception.Failures))}");
+    return 2;
+}

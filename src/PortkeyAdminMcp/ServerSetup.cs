@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.Configuration;
+using PortkeyAdminMcp.Portkey;
+using PortkeyAdminMcp.Tools;
+
+namespace PortkeyAdminMcp;
+
+/// <summary>Everything the server is made of, less the transport, so tests can compose the same server in process.</summary>
+public static class ServerSetup
+{
+    public static IMcpServerBuilder AddPortkeyAdminMcp(this IServiceCollection services)
+    {
+        services.AddPortkeyOptions();
+        services.AddPortkeyClient(ServerIdentity.Version);
+        services.AddSingleton<ToolRunner>();
+
+        return services
+            .AddMcpServer(options =>
+            {
+                options.ServerInfo = new Implementation { Name = ServerIdentity.Name, Title = ServerIdentity.Title, Version = ServerIdentity.Version };
+                options.ServerInstructions =
+                    "Manages Portkey API keys and virtual keys through the Portkey Admin API. Read before you change; " +
+                    "treat any secret a tool returns as shown once.";
+            })
+            .WithTools<ApiKeyTools>(ToolCatalog.SerializerOptions)
+            .WithTools<VirtualKeyTools>(ToolCatalog.SerializerOptions)
+            .WithToolCatalog();
+    }
+}

@@ -1,0 +1,47 @@
+using PortkeyAdminMcp.Validation;
+
+namespace PortkeyAdminMcp.Tools;
+
+/// <summary>
+/// Output schemas, in the same schema language as the inputs so tests can check every structured result
+/// against what the tool publishes. Objects allow extra properties: Portkey adds fields over time.
+/// </summary>
+public static class ToolOutputSchemas
+{
+    private static readonly StringSchema s_string = new();
+    private static readonly NumberSchema s_number = new();
+    private static readonly BooleanSchema s_boolean = new();
+    private static readonly ObjectSchema s_object = new() { Extra = ExtraProperties.Allowed };
+
+    public static readonly ObjectSchema CreatedApiKey = Object(
+        ["id", "key", "name", "type", "warning"],
+        ("id", s_string), ("key", s_string), ("name", s_string), ("type", s_string), ("warning", s_string));
+
+    public static readonly ObjectSchema CreatedVirtualKey = Object(
+        ["slug", "name", "provider"],
+        ("slug", s_string), ("name", s_string), ("provider", s_string), ("message", s_string));
+
+    // Nested objects are published by type only: the full shape is in get_api_key's description and
+    // every byte here is paid in each client's context window.
+    public static readonly ObjectSchema ApiKey = Object(
+        ["id"],
+        ("id", s_string), ("name", s_string), ("description", s_string), ("masked_key", s_string),
+        ("type", s_string), ("status", s_string), ("organisation_id", s_string), ("workspace_id", s_string),
+        ("user_id", s_string), ("scopes", Array(s_string)), ("usage_limits", s_object), ("rate_limits", Array(s_object)),
+        ("defaults", s_object), ("alert_emails", Array(s_string)), ("expires_at", s_string), ("expiry_enforced", s_boolean),
+        ("rotation_policy", s_object), ("reset_usage", s_number), ("last_reset_at", s_string), ("next_usage_reset_at", s_string),
+        ("created_at", s_string), ("last_updated_at", s_string), ("creation_mode", s_string));
+
+    public static readonly ObjectSchema UpdatedApiKey = Object(
+        ["message", "updated_fields"],
+        ("message", s_string), ("updated_fields", Array(s_string)), ("api_key", s_object));
+
+    private static ObjectSchema Object(string[] required, params (string Name, Schema Schema)[] properties) => new()
+    {
+        Properties = [.. properties.Select(p => new KeyValuePair<string, Schema>(p.Name, p.Schema))],
+        Required = required,
+        Extra = ExtraProperties.Allowed,
+    };
+
+    private static ArraySchema Array(Schema items) => new() { Items = items };
+}
