@@ -87,7 +87,8 @@ public abstract class Schema
         _ => "null",
     };
 
-    protected static string FormatNumber(double number) => number.ToString("0.##########", CultureInfo.InvariantCulture);
+    protected static string FormatNumber(double number) =>
+        number.ToString(Math.Abs(number) < 1e15 ? "0.##########" : "G6", CultureInfo.InvariantCulture);
 }
 
 public enum StringFormat

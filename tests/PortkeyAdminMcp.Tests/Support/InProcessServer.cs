@@ -1,0 +1,99 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.Security;
+
+namespace PortkeyAdminMcp.Tests.Support;
+
+/// <summary>
+/// The real server composition (<see cref="ServerSetup.AddPortkeyAdminMcp"/>) on in-memory pipes, driven by the
+/// SDK's own client. Logs are captured at Trace through the production redacting logger.
+/// </summary>
+public sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly StringWriter _log;
+
+    private InProcessServer(IHost host, McpClient client, StringWriter log)
+    {
+        _host = host;
+        Client = client;
+        _log = log;
+    }
+
+    public McpClient Client { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Everything the server logged, as it would have appeared on stderr.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?> settings, McpClientOptions? clientOptions = null)
+    {
+        var clientToServer = new Pipe();
+        var serverToClient = new Pipe();
+        var log = new StringWriter();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        var secrets = new SecretRegistry();
+        builder.Services.AddSingleton(secrets);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new RedactingStderrLoggerProvider(secrets, TextWriter.Synchronized(log)));
+        builder.Services.AddPortkeyAdminMcp().WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
+        var host = builder.Build();
+        await host.StartAsync(Bounded.Token());
+
+        var client = await McpClient.CreateAsync(
+            new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
+            clientOptions,
+            cancellationToken: Bounded.Token());
+        return new InProcessServer(host, client, log);
+    }
+
+    public static Task<InProcessServer> StartAsync(PortkeyStub stub, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
+            ["PORTKEY_BASE_URL"] = stub.BaseUrl,
+            ["PORTKEY_TIMEOUT_SECONDS"] = "5",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return StartAsync(settings);
+    }
+
+    public Task<CallToolResult> CallAsync(string tool, string argumentsJson) =>
+        Client.CallToolAsync(tool, Arguments(argumentsJson), cancellationToken: Bounded.Token()).AsTask();
+
+    public static Dictionary<string, object?> Arguments(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
+    }
+
+    public static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+}
