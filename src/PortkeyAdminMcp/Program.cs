@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PortkeyAdminMcp;
+using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Security;
 
 // Empty builder: no appsettings.json from the client's working directory, no console logger on stdout.
@@ -26,13 +27,17 @@ if (!Console.IsInputRedirected)
         "Add it to an MCP client (Claude Desktop, Cursor, VS Code, Claude Code) rather than typing here; see README.md. Ctrl+C to stop.");
 }
 
+using var host = builder.Build();
 try
 {
-    await builder.Build().RunAsync();
-    return 0;
+    // Checked before the transport starts, so a bad setting is one line on stderr and nothing else.
+    _ = host.Services.GetRequiredService<IOptions<PortkeyOptions>>().Value;
 }
 catch (OptionsValidationException exception)
 {
     Console.Error.WriteLine($"{ServerIdentity.Name}: cannot start: {secrets.Scrub(string.Join("; ", exception.Failures))}");
     return 2;
 }
+
+await host.RunAsync();
+return 0;

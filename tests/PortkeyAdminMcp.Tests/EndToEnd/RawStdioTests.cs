@@ -1,0 +1,97 @@
+using System.Text.Json;
+using PortkeyAdminMcp.Tests.Fixtures;
+using PortkeyAdminMcp.Tests.Support;
+
+namespace PortkeyAdminMcp.Tests.EndToEnd;
+
+/// <summary>The executable at the byte level: what it writes to stdout and stderr, and how it exits.</summary>
+public class RawStdioTests
+{
+    private const string Initialize =
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+
+    [Fact]
+    public async Task Stdout_carries_only_json_rpc_and_closing_stdin_ends_the_process_cleanly()
+    {
+        using var portkey = new PortkeyStub();
+        portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        using var process = ServerExecutable.Start(new Dictionary<string, string?>
+        {
+            ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
+            ["PORTKEY_BASE_URL"] = portkey.BaseUrl,
+            ["Logging__LogLevel__Default"] = "Trace",
+        });
+        var stderrTask = process.StandardError.ReadToEndAsync();
+
+        var lines = new List<string>();
+        async Task<JsonElement> SendAsync(string message, int id)
+        {
+            await process.StandardInput.WriteLineAsync(message);
+            await process.StandardInput.FlushAsync();
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(Bounded.Token(30)) ?? throw new InvalidOperationException("stdout closed");
+                lines.Add(line);
+                using var document = JsonDocument.Parse(line);
+                if (document.RootElement.TryGetProperty("id", out var responseId) && responseId.GetInt32() == id)
+                {
+                    return document.RootElement.Clone();
+                }
+            }
+        }
+
+        await SendAsync(Initialize, 1);
+        await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""", 2);
+        var call = await SendAsync($$$$"""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_api_key","arguments":{"id":"{{{{LiveApiKey.Id}}}}"}}}""", 3);
+        Assert.Equal("gira-app", call.GetProperty("result").GetProperty("structuredContent").GetProperty("name").GetString());
+
+        process.StandardInput.Close();
+        var rest = await process.StandardOutput.ReadToEndAsync(Bounded.Token(30));
+        lines.AddRange(rest.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        await process.WaitForExitAsync(Bounded.Token(30));
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.All(lines, line =>
+        {
+            using var document = JsonDocument.Parse(line);
+            Assert.Equal("2.0", document.RootElement.GetProperty("jsonrpc").GetString());
+        });
+        var stderr = await stderrTask;
+        Assert.Contains("trce", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(PortkeyStub.ApiKey, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://api.portkey.ai/v1", "plain http to 'api.portkey.ai'")]
+    [InlineData("ftp://example.com/v1", "got scheme 'ftp'")]
+    [InlineData("api.portkey.ai/v1", "got 'api.portkey.ai/v1'")]
+    [InlineData("https://user:pw@api.portkey.ai/v1", "must not carry credentials")]
+    public async Task A_bad_base_url_stops_start_up_with_a_one_line_reason(string baseUrl, string reason)
+    {
+        var (exitCode, stderr) = await RunToExitAsync(new() { ["PORTKEY_BASE_URL"] = baseUrl, ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey });
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("portkey-admin-mcp: cannot start: PORTKEY_BASE_URL", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw@", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_timeout_stops_start_up_with_a_one_line_reason()
+    {
+        var (exitCode, stderr) = await RunToExitAsync(new() { ["PORTKEY_TIMEOUT_SECONDS"] = "soon" });
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal("portkey-admin-mcp: cannot start: PORTKEY_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600 (got 'soon')", stderr.Trim());
+    }
+
+    private static async Task<(int ExitCode, string Stderr)> RunToExitAsync(Dictionary<string, string?> environment)
+    {
+        using var process = ServerExecutable.Start(environment);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(Bounded.Token(30));
+        Assert.Equal(string.Empty, await stdout);
+        return (process.ExitCode, await stderr);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.Tests.Fixtures;
+using PortkeyAdminMcp.Tests.Support;
+
+namespace PortkeyAdminMcp.Tests.EndToEnd;
+
+/// <summary>The built executable over stdio, driven by the SDK's McpClient as Claude Desktop would drive it.</summary>
+public class StdioClientTests : IAsyncLifetime
+{
+    private const string ProviderKey = "sk-proj-E2eProviderKey0042";
+    private const string OneTimeSecret = "pk-live-E2eOneTimeSecret0042";
+
+    private readonly PortkeyStub _portkey = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private McpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _client = await ConnectAsync(new Dictionary<string, string?>
+        {
+            ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
+            ["PORTKEY_BASE_URL"] = _portkey.BaseUrl,
+            ["Logging__LogLevel__Default"] = "Trace",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        _portkey.Dispose();
+    }
+
+    private async Task<McpClient> ConnectAsync(Dictionary<string, string?> environment)
+    {
+        var (command, arguments) = ServerExecutable.Command;
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "portkey-admin-mcp",
+            Command = command,
+            Arguments = arguments,
+            EnvironmentVariables = environment,
+            StandardErrorLines = _stderr.Enqueue,
+        });
+        return await McpClient.CreateAsync(transport, cancellationToken: Bounded.Token());
+    }
+
+    private Task<CallToolResult> CallAsync(McpClient client, string tool, string json) =>
+        client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token()).AsTask();
+
+    [Fact]
+    public void Server_reports_its_name_and_version()
+    {
+        Assert.Equal("portkey-admin-mcp", _client.ServerInfo!.Name);
+        Assert.Equal("0.1.0", _client.ServerInfo.Version);
+    }
+
+    [Fact]
+    public async Task Lists_the_four_seed_tools_with_their_contract_and_annotations()
+    {
+        var tools = (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).ToDictionary(t => t.Name);
+        Assert.Equal(["create_api_key", "create_virtual_key", "get_api_key", "update_api_key"], tools.Keys.Order());
+
+        void AssertContract(string name, string[] properties, string[] required)
+        {
+            var schema = tools[name].ProtocolTool.InputSchema;
+            Assert.Equal(properties.Order(), schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+            Assert.Equal(required.Order(), schema.GetProperty("required").EnumerateArray().Select(p => p.GetString()!).Order());
+            Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
+            Assert.NotNull(tools[name].ProtocolTool.OutputSchema);
+            Assert.False(string.IsNullOrWhiteSpace(tools[name].Description));
+            Assert.False(string.IsNullOrWhiteSpace(tools[name].ProtocolTool.Title));
+        }
+
+        AssertContract("create_api_key",
+            ["name", "type", "scopes", "user_id", "sub_type", "expires_at", "description", "alert_emails", "credit_limit", "workspace_id", "rate_limit_rpm", "alert_threshold", "default_config_id", "default_metadata"],
+            ["name", "type", "scopes", "sub_type"]);
+        AssertContract("create_virtual_key",
+            ["key", "name", "note", "provider", "api_version", "credit_limit", "workspace_id", "resource_name", "rate_limit_rpm", "alert_threshold", "deployment_name"],
+            ["key", "name", "provider"]);
+        AssertContract("update_api_key",
+            ["id", "name", "scopes", "expires_at", "description", "alert_emails", "credit_limit", "rate_limit_rpm", "alert_threshold", "default_metadata", "default_config_id"],
+            ["id"]);
+        AssertContract("get_api_key", ["id"], ["id"]);
+
+        var get = tools["get_api_key"].ProtocolTool.Annotations!;
+        Assert.True(get.ReadOnlyHint);
+        Assert.True(get.IdempotentHint);
+        var update = tools["update_api_key"].ProtocolTool.Annotations!;
+        Assert.False(update.ReadOnlyHint);
+        Assert.True(update.IdempotentHint);
+        Assert.True(update.DestructiveHint);
+        foreach (var create in new[] { "create_api_key", "create_virtual_key" })
+        {
+            var annotations = tools[create].ProtocolTool.Annotations!;
+            Assert.False(annotations.ReadOnlyHint);
+            Assert.False(annotations.IdempotentHint);
+        }
+    }
+
+    [Fact]
+    public async Task Calls_every_tool_and_keeps_every_secret_off_stderr_at_trace_level()
+    {
+        _portkey.Reply("POST", "api-keys/workspace/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{OneTimeSecret}}","object":"api-key"}""");
+        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        _portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
+        _portkey.Reply("POST", "virtual-keys", 200, """{"success":true,"data":{"slug":"openai-e2e"}}""");
+
+        var created = await CallAsync(_client, "create_api_key",
+            """{"name":"e2e","type":"workspace","sub_type":"service","workspace_id":"ws-e2e","scopes":["completions.write"]}""");
+        Assert.Equal(OneTimeSecret, created.StructuredContent!.Value.GetProperty("key").GetString());
+
+        var read = await CallAsync(_client, "get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        Assert.Equal("z1*****3AX", read.StructuredContent!.Value.GetProperty("masked_key").GetString());
+
+        var updated = await CallAsync(_client, "update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","description":"changed"}""");
+        Assert.True(updated.IsError is not true, InProcessServer.Text(updated));
+
+        var virtualKey = await CallAsync(_client, "create_virtual_key", $$"""{"key":"{{ProviderKey}}","name":"oa","provider":"openai"}""");
+        Assert.Equal("openai-e2e", virtualKey.StructuredContent!.Value.GetProperty("slug").GetString());
+        PortkeyStub.AssertJsonEqual($$"""{"name":"oa","provider":"openai","key":"{{ProviderKey}}"}""", PortkeyStub.Body(_portkey.Single("POST", "virtual-keys")));
+
+        await _client.DisposeAsync();
+        var stderr = string.Join('\n', _stderr);
+        Assert.Contains("trce", stderr, StringComparison.Ordinal);
+        Assert.Contains("tools/call", stderr, StringComparison.Ordinal);
+        foreach (var secret in new[] { PortkeyStub.ApiKey, ProviderKey, OneTimeSecret })
+        {
+            Assert.DoesNotContain(secret, stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Without_an_api_key_the_server_starts_lists_tools_and_explains_how_to_set_it()
+    {
+        await using var client = await ConnectAsync(new Dictionary<string, string?> { ["PORTKEY_BASE_URL"] = _portkey.BaseUrl });
+        Assert.Equal(4, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+
+        var result = await CallAsync(client, "get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("PORTKEY_API_KEY is not set", InProcessServer.Text(result), StringComparison.Ordinal);
+        Assert.Empty(_portkey.Requests);
+    }
+
+    [Fact]
+    public async Task Unknown_tool_is_a_protocol_error_and_the_server_keeps_serving()
+    {
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() => CallAsync(_client, "delete_everything", "{}"));
+        Assert.Contains("delete_everything", error.Message, StringComparison.Ordinal);
+        Assert.Equal(4, (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+    }
+}
