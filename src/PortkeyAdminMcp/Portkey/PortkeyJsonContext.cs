@@ -10,6 +10,10 @@ namespace PortkeyAdminMcp.Portkey;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ApiKeyRecord))]
 [JsonSerializable(typeof(CreatedApiKeyRecord))]
+[JsonSerializable(typeof(RotatedApiKeyRecord))]
+[JsonSerializable(typeof(VirtualKeyRecord))]
+[JsonSerializable(typeof(PageRecord<ApiKeyRecord>))]
+[JsonSerializable(typeof(PageRecord<VirtualKeyRecord>))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 internal sealed partial class PortkeyJsonContext : JsonSerializerContext;

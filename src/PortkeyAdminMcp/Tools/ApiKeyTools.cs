@@ -18,84 +18,143 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
     [McpServerTool(Name = "create_api_key", Title = "Create API key", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
     [Description(
         "Create a Portkey API key. type organisation: an Admin key for the whole organisation (service only). " +
-        "type workspace: a key scoped to workspace_id, either service or user (with user_id). " +
-        "credit_limit is in USD; alert_threshold is a percentage of it, converted to the absolute amount Portkey stores. " +
-        "The key works at once with its scopes and limits. The full secret is returned only in this result, so it " +
-        "enters the transcript: store it securely immediately; Portkey never shows it again.")]
+        "type workspace: scoped to workspace_id, service or user (with user_id). credit_limit is in USD unless " +
+        "usage_limit_type is tokens; alert_threshold is a percentage of it (Portkey stores the absolute amount). " +
+        "The key works at once. The full secret is returned only in this result and so enters the transcript: " +
+        "store it securely immediately. dry_run shows the request without sending it.")]
     public Task<CallToolResult> CreateApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
-        runner.RunAsync(ApiKeyContracts.Create, context, async (args, ct) =>
-        {
-            var request = ApiKeyRequests.Create(args);
-            var created = await portkey.SendAsync(request, PortkeyJsonContext.Default.CreatedApiKeyRecord, ct);
-            secrets.Add(created.Key);
-            if (string.IsNullOrEmpty(created.Id) || string.IsNullOrEmpty(created.Key))
+        runner.RunAsync(ApiKeyContracts.Create, context,
+            (args, _) => Task.FromResult(ApiKeyRequests.Create(args)),
+            async (args, request, ct) =>
             {
-                throw new PortkeyTransportException(
-                    "Portkey answered the create without an id or key. The key may exist: list or look it up before creating another.");
-            }
+                var created = await portkey.SendAsync(request, PortkeyJsonContext.Default.CreatedApiKeyRecord, ct);
+                secrets.Add(created.Key);
+                if (string.IsNullOrEmpty(created.Id) || string.IsNullOrEmpty(created.Key))
+                {
+                    throw new PortkeyTransportException(
+                        "Portkey answered the create without an id or key. The key may exist: list keys before creating another.");
+                }
 
-            return ToolResults.Success(new CreatedApiKey
-            {
-                Id = created.Id,
-                Key = created.Key,
-                Name = args.String("name")!,
-                Type = $"{args.String("type")}-{args.String("sub_type")}",
-                Warning = OneTimeSecretWarning,
-            }, ToolJsonContext.Default.CreatedApiKey);
-        }, cancellationToken);
+                return ToolResults.Success(new CreatedApiKey
+                {
+                    Id = created.Id,
+                    Key = created.Key,
+                    Name = args.String("name")!,
+                    Type = $"{args.String("type")}-{args.String("sub_type")}",
+                    Warning = OneTimeSecretWarning,
+                }, ToolJsonContext.Default.CreatedApiKey);
+            }, cancellationToken);
 
     [McpServerTool(Name = "update_api_key", Title = "Update API key", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
     [Description(
-        "Change an API key's name, description, scopes, expiry, alert emails, limits or defaults. Only the fields given " +
-        "change; scopes and alert_emails replace the whole list; expires_at null removes the expiry. Limits and defaults " +
-        "are merged with the key's current ones (read first): the limit's type (cost or tokens) and reset period are kept, " +
-        "alert_threshold is a percentage of the new credit_limit or else the current one, and a new credit_limit keeps the " +
-        "current alert percentage. Type, sub-type and owner cannot change, and the secret is not rotated. Takes effect at " +
-        "once and can remove access. Returns the key as read back after the change.")]
+        "Change an API key's name, description, scopes, expiry, alert emails, limits, rotation policy or defaults. " +
+        "Only the fields given change; lists are replaced; null clears (expiry, usage limit, rate limits, alert " +
+        "emails, default config, rotation policy). Limits and defaults are merged with the key's current ones (read " +
+        "first): the limit's type and reset period are kept, alert_threshold is a percentage of the new credit_limit " +
+        "or else the current one, and a new credit_limit keeps the alert percentage. Type, sub-type and owner cannot " +
+        "change; the secret is not rotated. Takes effect at once and can remove access. Returns the key read back.")]
     public Task<CallToolResult> UpdateApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
-        runner.RunAsync(ApiKeyContracts.Update, context, async (args, ct) =>
-        {
-            var id = args.String("id")!;
-            ApiKeyRecord? current = null;
-            if (ApiKeyRequests.UpdateNeedsCurrent(args))
+        runner.RunAsync(ApiKeyContracts.Update, context,
+            async (args, ct) =>
             {
-                current = await portkey.SendAsync(ApiKeyRequests.Get(id), PortkeyJsonContext.Default.ApiKeyRecord, ct);
-            }
-
-            var errors = new List<FieldError>();
-            var request = ApiKeyRequests.Update(args, current, errors);
-            if (errors.Count > 0)
+                var current = ApiKeyRequests.UpdateNeedsCurrent(args)
+                    ? await portkey.SendAsync(ApiKeyRequests.Get(args.String("id")!), PortkeyJsonContext.Default.ApiKeyRecord, ct)
+                    : null;
+                var errors = new List<FieldError>();
+                var request = ApiKeyRequests.Update(args, current, errors);
+                return errors.Count > 0 ? throw new ToolInputException(errors) : request;
+            },
+            async (args, request, ct) =>
             {
-                throw new ToolInputException(errors);
-            }
-
-            await portkey.SendAsync(request, ct);
-            var updatedFields = args.Names.Where(name => name != "id").Order(StringComparer.Ordinal).ToList();
-
-            ApiKeyDetails? after = null;
-            var message = "Updated.";
-            try
-            {
-                after = ApiKeyDetails.From(await portkey.SendAsync(ApiKeyRequests.Get(id), PortkeyJsonContext.Default.ApiKeyRecord, ct));
-            }
-            catch (PortkeyException exception)
-            {
-                message = $"Updated, but reading the key back failed: {exception.Message}";
-            }
-
-            return ToolResults.Success(new UpdatedApiKey { Message = message, UpdatedFields = updatedFields, ApiKey = after },
-                ToolJsonContext.Default.UpdatedApiKey);
-        }, cancellationToken);
+                await portkey.SendAsync(request, ct);
+                var (after, message) = await ReadBackAsync(ApiKeyRequests.Get(args.String("id")!), ct);
+                return ToolResults.Success(new UpdatedApiKey { Message = message, UpdatedFields = ChangedFields(args, "id"), ApiKey = after },
+                    ToolJsonContext.Default.UpdatedApiKey);
+            }, cancellationToken);
 
     [McpServerTool(Name = "get_api_key", Title = "Get API key", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
     [Description(
-        "Read one API key by UUID: name, type, status (active, exhausted or expired), scopes, usage and rate limits " +
-        "(the alert also as a percentage), defaults, alert emails, expiry and rotation policy. Use it before changing " +
-        "access. The secret is never returned; the key is shown masked.")]
+        "Read one API key by UUID: name, type, status (active, exhausted or expired), scopes, usage limits (the " +
+        "alert also as a percentage), rate limits, defaults, alert emails, expiry and rotation policy. The secret is " +
+        "never returned; the key is shown masked.")]
     public Task<CallToolResult> GetApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
-        runner.RunAsync(ApiKeyContracts.Get, context, async (args, ct) =>
+        runner.RunAsync(ApiKeyContracts.Get, context,
+            (args, _) => Task.FromResult(ApiKeyRequests.Get(args.String("id")!)),
+            async (_, request, ct) =>
+            {
+                var record = await portkey.SendAsync(request, PortkeyJsonContext.Default.ApiKeyRecord, ct);
+                return ToolResults.Success(ApiKeyDetails.From(record), ToolJsonContext.Default.ApiKeyDetails);
+            }, cancellationToken);
+
+    [McpServerTool(Name = "list_api_keys", Title = "List API keys", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
+    [Description(
+        "List API keys (each as get_api_key shows it, secrets masked), optionally of one workspace. Pages count from " +
+        "0; the result has the total and whether more pages exist. Without page_size Portkey returns all keys.")]
+    public Task<CallToolResult> ListApiKeys(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
+        runner.RunAsync(ApiKeyContracts.List, context,
+            (args, _) => Task.FromResult(ApiKeyRequests.List(args)),
+            async (args, request, ct) =>
+            {
+                var page = await portkey.SendAsync(request, PortkeyJsonContext.Default.PageRecordApiKeyRecord, ct);
+                var items = (page.Data ?? []).Select(ApiKeyDetails.From).ToList();
+                return ToolResults.Success(Page.From(items, page.Total, args.Integer("page_size"), args.Integer("current_page") ?? 0),
+                    ToolJsonContext.Default.PageApiKeyDetails);
+            }, cancellationToken);
+
+    [McpServerTool(Name = "delete_api_key", Title = "Delete API key", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
+    [Description(
+        "Delete (revoke) an API key by UUID. Every request using it fails from then on; this cannot be undone. " +
+        "Check it with get_api_key first; dry_run shows the request without sending it.")]
+    public Task<CallToolResult> DeleteApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
+        runner.RunAsync(ApiKeyContracts.Delete, context,
+            (args, _) => Task.FromResult(ApiKeyRequests.Delete(args)),
+            async (args, request, ct) =>
+            {
+                await portkey.SendAsync(request, ct);
+                var id = args.String("id")!;
+                return ToolResults.Success(new DeletedRecord { Deleted = id, Message = $"API key {id} deleted; it no longer authenticates." },
+                    ToolJsonContext.Default.DeletedRecord);
+            }, cancellationToken);
+
+    [McpServerTool(Name = "rotate_api_key", Title = "Rotate API key", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
+    [Description(
+        "Issue a new secret for an API key (same id, scopes and limits). The old secret keeps working until " +
+        "key_transition_expires_at (key_transition_period_ms, at least 30 minutes). The new secret is returned only " +
+        "in this result and so enters the transcript: store it securely immediately. Never retried automatically.")]
+    public Task<CallToolResult> RotateApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
+        runner.RunAsync(ApiKeyContracts.Rotate, context,
+            (args, _) => Task.FromResult(ApiKeyRequests.Rotate(args)),
+            async (args, request, ct) =>
+            {
+                var rotated = await portkey.SendAsync(request, PortkeyJsonContext.Default.RotatedApiKeyRecord, ct);
+                secrets.Add(rotated.Key);
+                if (string.IsNullOrEmpty(rotated.Key))
+                {
+                    throw new PortkeyTransportException(
+                        "Portkey answered the rotation without a new key. It may have rotated: check get_api_key before rotating again.");
+                }
+
+                return ToolResults.Success(new RotatedApiKey
+                {
+                    Id = rotated.Id ?? args.String("id")!,
+                    Key = rotated.Key,
+                    KeyTransitionExpiresAt = rotated.KeyTransitionExpiresAt,
+                    Warning = OneTimeSecretWarning,
+                }, ToolJsonContext.Default.RotatedApiKey);
+            }, cancellationToken);
+
+    private async Task<(ApiKeyDetails? After, string Message)> ReadBackAsync(PortkeyRequest get, CancellationToken cancellationToken)
+    {
+        try
         {
-            var record = await portkey.SendAsync(ApiKeyRequests.Get(args.String("id")!), PortkeyJsonContext.Default.ApiKeyRecord, ct);
-            return ToolResults.Success(ApiKeyDetails.From(record), ToolJsonContext.Default.ApiKeyDetails);
-        }, cancellationToken);
+            return (ApiKeyDetails.From(await portkey.SendAsync(get, PortkeyJsonContext.Default.ApiKeyRecord, cancellationToken)), "Updated.");
+        }
+        catch (PortkeyException exception)
+        {
+            return (null, $"Updated, but reading the key back failed: {exception.Message}");
+        }
+    }
+
+    internal static List<string> ChangedFields(ToolArguments args, string idField) =>
+        [.. args.Names.Where(name => name != idField && name != "dry_run").Order(StringComparer.Ordinal)];
 }

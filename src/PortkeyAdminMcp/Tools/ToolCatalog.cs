@@ -12,13 +12,20 @@ namespace PortkeyAdminMcp.Tools;
 /// </summary>
 public static class ToolCatalog
 {
-    public static readonly IReadOnlyDictionary<string, (ToolContract Contract, ObjectSchema Output)> Entries =
-        new Dictionary<string, (ToolContract, ObjectSchema)>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, (ToolContract Contract, Schema Output)> Entries =
+        new Dictionary<string, (ToolContract, Schema)>(StringComparer.Ordinal)
         {
             [ApiKeyContracts.Create.Name] = (ApiKeyContracts.Create, ToolOutputSchemas.CreatedApiKey),
             [ApiKeyContracts.Update.Name] = (ApiKeyContracts.Update, ToolOutputSchemas.UpdatedApiKey),
             [ApiKeyContracts.Get.Name] = (ApiKeyContracts.Get, ToolOutputSchemas.ApiKey),
+            [ApiKeyContracts.List.Name] = (ApiKeyContracts.List, ToolOutputSchemas.ApiKeyPage),
+            [ApiKeyContracts.Delete.Name] = (ApiKeyContracts.Delete, ToolOutputSchemas.Deleted),
+            [ApiKeyContracts.Rotate.Name] = (ApiKeyContracts.Rotate, ToolOutputSchemas.RotatedApiKey),
             [VirtualKeyContracts.Create.Name] = (VirtualKeyContracts.Create, ToolOutputSchemas.CreatedVirtualKey),
+            [VirtualKeyContracts.Get.Name] = (VirtualKeyContracts.Get, ToolOutputSchemas.VirtualKey),
+            [VirtualKeyContracts.List.Name] = (VirtualKeyContracts.List, ToolOutputSchemas.VirtualKeyPage),
+            [VirtualKeyContracts.Update.Name] = (VirtualKeyContracts.Update, ToolOutputSchemas.UpdatedVirtualKey),
+            [VirtualKeyContracts.Delete.Name] = (VirtualKeyContracts.Delete, ToolOutputSchemas.Deleted),
         };
 
     public static IMcpServerBuilder WithToolCatalog(this IMcpServerBuilder builder)

@@ -69,19 +69,8 @@ public sealed class ApiKeyDetails
         WorkspaceId = record.WorkspaceId,
         UserId = record.UserId,
         Scopes = record.Scopes ?? [],
-        UsageLimits = record.UsageLimits is { } limits && HasAny(limits) ? new UsageLimitsDetails
-        {
-            Type = limits.Type,
-            CreditLimit = limits.CreditLimit,
-            AlertThreshold = limits.AlertThreshold,
-            AlertThresholdPercent = Validation.UsageLimits.Percent(limits.AlertThreshold, limits.CreditLimit),
-            PeriodicReset = limits.PeriodicReset,
-            PeriodicResetDays = limits.PeriodicResetDays,
-            NextUsageResetAt = limits.NextUsageResetAt,
-        } : null,
-        RateLimits = (record.RateLimits ?? [])
-            .Select(limit => new RateLimitDetails { Type = limit.Type, Unit = limit.Unit, Value = limit.Value })
-            .ToList(),
+        UsageLimits = UsageLimitsDetails.From(record.UsageLimits),
+        RateLimits = RateLimitDetails.From(record.RateLimits),
         Defaults = record.Defaults is null && record.AllowConfigOverride is null ? null : new DefaultsDetails
         {
             ConfigId = record.Defaults?.ConfigId,
@@ -106,10 +95,6 @@ public sealed class ApiKeyDetails
         LastUpdatedAt = record.LastUpdatedAt,
         CreationMode = record.CreationMode,
     };
-
-    private static bool HasAny(UsageLimitsRecord limits) =>
-        limits.CreditLimit is not null || limits.AlertThreshold is not null || limits.Type is not null ||
-        limits.PeriodicReset is not null || limits.PeriodicResetDays is not null;
 }
 
 public sealed class UsageLimitsDetails
@@ -123,6 +108,22 @@ public sealed class UsageLimitsDetails
     [JsonPropertyName("periodic_reset")] public string? PeriodicReset { get; init; }
     [JsonPropertyName("periodic_reset_days")] public double? PeriodicResetDays { get; init; }
     [JsonPropertyName("next_usage_reset_at")] public string? NextUsageResetAt { get; init; }
+
+    /// <summary>Null when Portkey holds no limit (live records may carry only bookkeeping keys).</summary>
+    public static UsageLimitsDetails? From(UsageLimitsRecord? limits) =>
+        limits is null || (limits.CreditLimit is null && limits.AlertThreshold is null && limits.Type is null &&
+                           limits.PeriodicReset is null && limits.PeriodicResetDays is null)
+            ? null
+            : new UsageLimitsDetails
+            {
+                Type = limits.Type,
+                CreditLimit = limits.CreditLimit,
+                AlertThreshold = limits.AlertThreshold,
+                AlertThresholdPercent = Validation.UsageLimits.Percent(limits.AlertThreshold, limits.CreditLimit),
+                PeriodicReset = limits.PeriodicReset,
+                PeriodicResetDays = limits.PeriodicResetDays,
+                NextUsageResetAt = limits.NextUsageResetAt,
+            };
 }
 
 public sealed class RateLimitDetails
@@ -130,6 +131,9 @@ public sealed class RateLimitDetails
     [JsonPropertyName("type")] public string? Type { get; init; }
     [JsonPropertyName("unit")] public string? Unit { get; init; }
     [JsonPropertyName("value")] public double? Value { get; init; }
+
+    public static List<RateLimitDetails> From(IEnumerable<RateLimitRecord>? limits) =>
+        [.. (limits ?? []).Select(limit => new RateLimitDetails { Type = limit.Type, Unit = limit.Unit, Value = limit.Value })];
 }
 
 public sealed class DefaultsDetails
@@ -147,9 +151,136 @@ public sealed class RotationPolicyDetails
     [JsonPropertyName("status")] public string? Status { get; init; }
 }
 
+/// <summary>A virtual key as the tools show it. Never carries the provider key; model_config secrets are masked.</summary>
+public sealed class VirtualKeyDetails
+{
+    [JsonPropertyName("slug")] public string? Slug { get; init; }
+    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("note")] public string? Note { get; init; }
+    [JsonPropertyName("provider")] public string? Provider { get; init; }
+    [JsonPropertyName("status")] public string? Status { get; init; }
+    [JsonPropertyName("masked_key")] public string? MaskedKey { get; init; }
+    [JsonPropertyName("workspace_id")] public string? WorkspaceId { get; init; }
+    [JsonPropertyName("workspace_name")] public string? WorkspaceName { get; init; }
+    [JsonPropertyName("integration_id")] public string? IntegrationId { get; init; }
+    [JsonPropertyName("usage_limits")] public UsageLimitsDetails? UsageLimits { get; init; }
+    [JsonPropertyName("rate_limits")] public IReadOnlyList<RateLimitDetails> RateLimits { get; init; } = [];
+    [JsonPropertyName("expires_at")] public string? ExpiresAt { get; init; }
+    [JsonPropertyName("reset_usage")] public double? ResetUsage { get; init; }
+    [JsonPropertyName("last_reset_at")] public string? LastResetAt { get; init; }
+    [JsonPropertyName("created_at")] public string? CreatedAt { get; init; }
+    [JsonPropertyName("model_config")] public JsonElement? ModelConfig { get; init; }
+
+    public static VirtualKeyDetails From(VirtualKeyRecord record) => new()
+    {
+        Slug = record.Slug,
+        Id = record.Id,
+        Name = record.Name,
+        Note = record.Note,
+        // The list answer says provider, the single-record answer ai_provider_name.
+        Provider = record.Provider ?? record.AiProviderName,
+        Status = record.Status,
+        MaskedKey = record.MaskedApiKey,
+        WorkspaceId = record.WorkspaceId,
+        WorkspaceName = record.WorkspaceName,
+        IntegrationId = record.IntegrationId,
+        UsageLimits = UsageLimitsDetails.From(record.UsageLimits),
+        RateLimits = RateLimitDetails.From(record.RateLimits),
+        ExpiresAt = record.ExpiresAt,
+        ResetUsage = record.ResetUsage,
+        LastResetAt = record.LastResetAt,
+        CreatedAt = record.CreatedAt,
+        ModelConfig = record.ModelConfig is { ValueKind: JsonValueKind.Object } config && config.EnumerateObject().Any()
+            ? MaskSecrets(config)
+            : null,
+    };
+
+    private static JsonElement MaskSecrets(JsonElement config)
+    {
+        using var document = JsonDocument.Parse(Security.SecretRegistry.ScrubSecretProperties(config.GetRawText()));
+        return document.RootElement.Clone();
+    }
+}
+
+public sealed class Page<T>
+{
+    [JsonPropertyName("total")] public required long Total { get; init; }
+    [JsonPropertyName("current_page")] public required long CurrentPage { get; init; }
+    [JsonPropertyName("page_size")] public long? PageSize { get; init; }
+    [JsonPropertyName("has_more")] public required bool HasMore { get; init; }
+    [JsonPropertyName("next_page")] public long? NextPage { get; init; }
+    [JsonPropertyName("items")] public required IReadOnlyList<T> Items { get; init; }
+}
+
+/// <summary>Portkey gives a total and no cursor; whether more pages exist follows from page, size and total.</summary>
+public static class Page
+{
+    public static Page<T> From<T>(IReadOnlyList<T> items, double? total, long? pageSize, long currentPage)
+    {
+        var count = (long)(total ?? items.Count);
+        var seen = pageSize is { } size ? (currentPage * size) + items.Count : items.Count;
+        var hasMore = seen < count && items.Count > 0;
+        return new Page<T>
+        {
+            Total = count,
+            CurrentPage = currentPage,
+            PageSize = pageSize,
+            HasMore = hasMore,
+            NextPage = hasMore ? currentPage + 1 : null,
+            Items = items,
+        };
+    }
+}
+
+public sealed class RotatedApiKey
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("key")] public required string Key { get; init; }
+    [JsonPropertyName("key_transition_expires_at")] public string? KeyTransitionExpiresAt { get; init; }
+    [JsonPropertyName("warning")] public required string Warning { get; init; }
+}
+
+public sealed class DeletedRecord
+{
+    [JsonPropertyName("deleted")] public required string Deleted { get; init; }
+    [JsonPropertyName("message")] public required string Message { get; init; }
+}
+
+public sealed class UpdatedVirtualKey
+{
+    [JsonPropertyName("message")] public required string Message { get; init; }
+    [JsonPropertyName("updated_fields")] public required IReadOnlyList<string> UpdatedFields { get; init; }
+    [JsonPropertyName("virtual_key")] public VirtualKeyDetails? VirtualKey { get; init; }
+}
+
+/// <summary>The request a write tool would send: method, URL, path, query and body, every secret masked.</summary>
+public sealed class RequestPreview
+{
+    [JsonPropertyName("method")] public required string Method { get; init; }
+    [JsonPropertyName("url")] public required string Url { get; init; }
+    [JsonPropertyName("path")] public required string Path { get; init; }
+    [JsonPropertyName("query")] public Dictionary<string, string>? Query { get; init; }
+    [JsonPropertyName("body")] public JsonElement? Body { get; init; }
+}
+
+public sealed class DryRunResult
+{
+    [JsonPropertyName("dry_run")] public bool IsDryRun { get; init; } = true;
+    [JsonPropertyName("request")] public required RequestPreview Request { get; init; }
+    [JsonPropertyName("message")] public required string Message { get; init; }
+}
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(CreatedVirtualKey))]
 [JsonSerializable(typeof(UpdatedApiKey))]
 [JsonSerializable(typeof(ApiKeyDetails))]
+[JsonSerializable(typeof(VirtualKeyDetails))]
+[JsonSerializable(typeof(Page<ApiKeyDetails>))]
+[JsonSerializable(typeof(Page<VirtualKeyDetails>))]
+[JsonSerializable(typeof(RotatedApiKey))]
+[JsonSerializable(typeof(DeletedRecord))]
+[JsonSerializable(typeof(UpdatedVirtualKey))]
+[JsonSerializable(typeof(DryRunResult))]
 internal sealed partial class ToolJsonContext : JsonSerializerContext;

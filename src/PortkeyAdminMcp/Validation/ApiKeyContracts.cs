@@ -2,7 +2,7 @@ using static PortkeyAdminMcp.Validation.CommonSchemas;
 
 namespace PortkeyAdminMcp.Validation;
 
-/// <summary>The argument rules of the API-key tools (names, types and required sets as the seed tools define them).</summary>
+/// <summary>The argument rules of the API-key tools (the seed tools' parameters exactly, plus the rest of the API).</summary>
 public static class ApiKeyContracts
 {
     public static readonly string[] KeyTypes = ["organisation", "workspace"];
@@ -16,19 +16,27 @@ public static class ApiKeyContracts
             Properties =
             [
                 new("name", Name("Display name.")),
-                new("type", new StringSchema { Description = "organisation (org-wide Admin key) or workspace (scoped to one workspace).", Enum = KeyTypes }),
+                new("type", new StringSchema { Description = "organisation (org-wide Admin key) or workspace (one workspace).", Enum = KeyTypes }),
                 new("scopes", Scopes("Permission scopes, e.g. [\"completions.write\", \"logs.view\"].")),
                 new("user_id", Uuid("User UUID; required when sub_type is user.")),
-                new("sub_type", new StringSchema { Description = "service (service account) or user (tied to user_id). Organisation keys are service only.", Enum = KeySubTypes }),
+                new("sub_type", new StringSchema { Description = "service, or user (with user_id). Organisation keys are service only.", Enum = KeySubTypes }),
                 new("expires_at", DateTime("Expiry, ISO 8601 with time zone, in the future.")),
                 new("description", Text("Description.")),
                 new("alert_emails", Emails("Emails that receive usage alerts.")),
-                new("credit_limit", CreditLimit("Spending limit in USD (whole number, at least 1).")),
+                new("credit_limit", CreditLimit("Usage limit in USD (or tokens, see usage_limit_type); whole number.")),
                 new("workspace_id", WorkspaceId("Workspace UUID or slug; required when type is workspace.")),
                 new("rate_limit_rpm", RateLimitRpm("Requests per minute allowed.")),
-                new("alert_threshold", AlertThreshold("Alert at this percentage (0-100) of credit_limit; needs credit_limit.")),
+                new("alert_threshold", AlertThreshold("Alert at this percentage (0-100) of credit_limit.")),
                 new("default_config_id", ConfigId("Config applied to every request made with this key.")),
                 new("default_metadata", Metadata("Metadata attached to every request made with this key.")),
+                new("usage_limit_type", UsageLimitType()),
+                new("periodic_reset", PeriodicReset()),
+                new("periodic_reset_days", PeriodicResetDays()),
+                new("rate_limits", RateLimits(ApiKeyRateUnits, nullable: false)),
+                new("rotation_policy", RotationPolicy(nullable: false)),
+                new("allow_config_override", new BooleanSchema { Description = "false: requests cannot override default_config_id." }),
+                new("organisation_id", Uuid("Organisation UUID (taken from the API key when omitted).")),
+                new("dry_run", DryRun()),
             ],
             Required = ["name", "type", "scopes", "sub_type"],
         },
@@ -45,14 +53,22 @@ public static class ApiKeyContracts
                 new("id", Uuid("UUID of the API key.")),
                 new("name", Name("New display name.")),
                 new("scopes", Scopes("New scopes; replaces the whole list.")),
-                new("expires_at", DateTime("New expiry (ISO 8601 with time zone), or null to remove the expiry.", nullable: true)),
-                new("description", Text("New description.")),
-                new("alert_emails", Emails("New alert emails; replaces the list.")),
-                new("credit_limit", CreditLimit("New spending limit (whole number, at least 1), in the key's current limit unit.")),
+                new("expires_at", DateTime("New expiry (ISO 8601 with time zone); null removes it.", nullable: true)),
+                new("description", Text("New description.", nullable: true)),
+                new("alert_emails", Emails("New alert emails; replaces the list, null removes all.", nullable: true)),
+                new("credit_limit", CreditLimit("New usage limit (whole number), in the limit's unit; null removes the usage limit.", nullable: true)),
                 new("rate_limit_rpm", RateLimitRpm("New requests-per-minute limit; other rate limits are kept.")),
-                new("alert_threshold", AlertThreshold("New alert percentage (0-100) of the credit limit (the new one, else the current one).")),
-                new("default_metadata", Metadata("New default metadata; replaces the current metadata.")),
-                new("default_config_id", ConfigId("New default config id.")),
+                new("alert_threshold", AlertThreshold("New alert percentage (0-100) of the credit limit (new, else current).")),
+                new("default_metadata", Metadata("New default metadata; replaces it, null removes it.", nullable: true)),
+                new("default_config_id", ConfigId("New default config id; null unpins it.", nullable: true)),
+                new("usage_limit_type", UsageLimitType()),
+                new("periodic_reset", PeriodicReset(nullable: true)),
+                new("periodic_reset_days", PeriodicResetDays(nullable: true)),
+                new("rate_limits", RateLimits(ApiKeyRateUnits, nullable: true)),
+                new("rotation_policy", RotationPolicy(nullable: true)),
+                new("allow_config_override", new BooleanSchema { Description = "false: requests cannot override the default config." }),
+                new("reset_usage", new BooleanSchema { Description = "true: reset current usage (an exhausted key becomes active)." }),
+                new("dry_run", DryRun()),
             ],
             Required = ["id"],
         },
@@ -69,8 +85,54 @@ public static class ApiKeyContracts
         },
     };
 
-    /// <summary>The time rules that need "now" read it from here, so tests can fix it.</summary>
-    public static TimeProvider Clock { get; set; } = TimeProvider.System;
+    public static readonly ToolContract List = new()
+    {
+        Name = "list_api_keys",
+        Input = new ObjectSchema
+        {
+            Properties =
+            [
+                new("page_size", new NumberSchema { Description = "Keys per page (1-100).", Integer = true, Minimum = 1, Maximum = 100 }),
+                new("current_page", new NumberSchema { Description = "Page number, 0-based as Portkey counts.", Integer = true, Minimum = 0 }),
+                new("workspace_id", WorkspaceId("Only keys of this workspace (UUID or slug).")),
+            ],
+        },
+        Rules = args => args.HasValue("current_page") && !args.HasValue("page_size")
+            ? [new FieldError("page_size", "is required with current_page")]
+            : [],
+    };
+
+    public static readonly ToolContract Delete = new()
+    {
+        Name = "delete_api_key",
+        Input = new ObjectSchema
+        {
+            Properties = [new("id", Uuid("UUID of the API key to revoke.")), new("dry_run", DryRun())],
+            Required = ["id"],
+        },
+    };
+
+    public static readonly ToolContract Rotate = new()
+    {
+        Name = "rotate_api_key",
+        Input = new ObjectSchema
+        {
+            Properties =
+            [
+                new("id", Uuid("UUID of the API key.")),
+                new("key_transition_period_ms", new NumberSchema
+                {
+                    Description = "How long the old secret keeps working, in ms (min 1800000 = 30 min; Portkey's default).",
+                    Integer = true,
+                    Minimum = MinimumTransitionMs,
+                }),
+                new("dry_run", DryRun()),
+            ],
+            Required = ["id"],
+        },
+    };
+
+    public static IEnumerable<ToolContract> All => [Create, Update, Get, List, Delete, Rotate];
 
     private static IEnumerable<FieldError> CreateRules(ToolArguments args)
     {
@@ -96,12 +158,7 @@ public static class ApiKeyContracts
             yield return new FieldError("user_id", "is only for sub_type user; a service key belongs to no user");
         }
 
-        if (args.HasValue("alert_threshold") && !args.HasValue("credit_limit"))
-        {
-            yield return new FieldError("alert_threshold", "is a percentage of credit_limit, so credit_limit is required with it");
-        }
-
-        foreach (var error in FutureDate(args, "expires_at"))
+        foreach (var error in SharedRules(args, isCreate: true))
         {
             yield return error;
         }
@@ -109,23 +166,26 @@ public static class ApiKeyContracts
 
     private static IEnumerable<FieldError> UpdateRules(ToolArguments args)
     {
-        if (!args.Names.Any(name => name != "id"))
+        if (!args.Names.Any(name => name is not ("id" or "dry_run")))
         {
             yield return new FieldError("(arguments)", "nothing to update: give at least one field besides id");
         }
 
-        foreach (var error in FutureDate(args, "expires_at"))
+        if (args.Boolean("reset_usage") == false)
+        {
+            yield return new FieldError("reset_usage", "only true does anything; leave it out to keep the current usage");
+        }
+
+        foreach (var error in SharedRules(args, isCreate: false))
         {
             yield return error;
         }
     }
 
-    internal static IEnumerable<FieldError> FutureDate(ToolArguments args, string field)
-    {
-        if (args.String(field) is { } text && StringSchema.IsDateTime(text) &&
-            DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) <= Clock.GetUtcNow())
-        {
-            yield return new FieldError(field, $"must be in the future (got '{text}')");
-        }
-    }
+    private static IEnumerable<FieldError> SharedRules(ToolArguments args, bool isCreate) =>
+        UsageLimits.Rules(args, isCreate)
+            .Concat(LimitRules.Exclusive(args, "rate_limit_rpm", "rate_limits"))
+            .Concat(LimitRules.RateLimits(args))
+            .Concat(LimitRules.RotationPolicy(args))
+            .Concat(LimitRules.FutureDate(args, "expires_at"));
 }

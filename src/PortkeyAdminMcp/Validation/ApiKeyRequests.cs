@@ -1,17 +1,18 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Portkey.Models;
 
 namespace PortkeyAdminMcp.Validation;
 
-/// <summary>Validated tool arguments → the exact Portkey request (reference §6 of the API contract).</summary>
+/// <summary>Validated tool arguments → the exact Portkey request (reference §2 and §6 of the API contract).</summary>
 public static class ApiKeyRequests
 {
     public static PortkeyRequest Create(ToolArguments args)
     {
         var body = new JsonObject { ["name"] = args.String("name") };
         CopyString(args, body, "description");
+        CopyString(args, body, "organisation_id");
         CopyString(args, body, "workspace_id");
         CopyString(args, body, "user_id");
         body["scopes"] = StringArray(args.Strings("scopes")!);
@@ -22,20 +23,24 @@ public static class ApiKeyRequests
 
         CopyString(args, body, "expires_at");
 
-        if (args.Integer("credit_limit") is { } creditLimit)
+        if (UsageLimits.ForCreate(args) is { } limits)
         {
-            body["usage_limits"] = UsageLimits.ForCreate(creditLimit, args.Number("alert_threshold"));
+            body["usage_limits"] = limits;
         }
 
-        if (args.Integer("rate_limit_rpm") is { } rpm)
+        if (LimitRules.RateLimitsFor(args, current: null) is { Send: true } rateLimits)
         {
-            body["rate_limits"] = new JsonArray(RequestsPerMinute(rpm));
+            body["rate_limits"] = rateLimits.Value;
         }
 
-        var defaults = Defaults(args, current: null);
-        if (defaults is not null)
+        if (Defaults(args, current: null) is { } defaults)
         {
             body["defaults"] = defaults;
+        }
+
+        if (LimitRules.RotationPolicyFor(args) is { } policy)
+        {
+            body["rotation_policy"] = policy;
         }
 
         return PortkeyRequest.Post(["api-keys", args.String("type")!, args.String("sub_type")!], body);
@@ -43,53 +48,83 @@ public static class ApiKeyRequests
 
     public static PortkeyRequest Get(string id) => PortkeyRequest.Get(["api-keys", id]);
 
+    public static PortkeyRequest Delete(ToolArguments args) => PortkeyRequest.Delete(["api-keys", args.String("id")!]);
+
+    public static PortkeyRequest Rotate(ToolArguments args)
+    {
+        var body = new JsonObject();
+        if (args.Integer("key_transition_period_ms") is { } transition)
+        {
+            body["key_transition_period_ms"] = transition;
+        }
+
+        return PortkeyRequest.Post(["api-keys", args.String("id")!, "rotate"], body);
+    }
+
+    public static PortkeyRequest List(ToolArguments args) => PortkeyRequest.Get(["api-keys"], PageQuery(args));
+
+    internal static List<KeyValuePair<string, string>> PageQuery(ToolArguments args)
+    {
+        var query = new List<KeyValuePair<string, string>>();
+        if (args.Integer("page_size") is { } size)
+        {
+            query.Add(new("page_size", size.ToString(CultureInfo.InvariantCulture)));
+            query.Add(new("current_page", (args.Integer("current_page") ?? 0).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (args.String("workspace_id") is { } workspace)
+        {
+            query.Add(new("workspace_id", workspace));
+        }
+
+        return query;
+    }
+
     /// <summary>Whether building the update needs the key's current state first (limits and defaults are merged).</summary>
     public static bool UpdateNeedsCurrent(ToolArguments args) =>
-        args.HasValue("credit_limit") || args.HasValue("alert_threshold") || args.HasValue("rate_limit_rpm") ||
-        args.HasValue("default_config_id") || args.HasValue("default_metadata");
+        (UsageLimits.Touched(args) && !args.IsNull("credit_limit")) || args.HasValue("rate_limit_rpm") ||
+        args.Has("default_config_id") || args.Has("default_metadata") || args.Has("allow_config_override");
 
     public static PortkeyRequest Update(ToolArguments args, ApiKeyRecord? current, List<FieldError> errors)
     {
         var body = new JsonObject();
         CopyString(args, body, "name");
-        CopyString(args, body, "description");
-        if (args.Strings("scopes") is { } scopes)
+        CopyNullable(args, body, "description");
+        if (args.Has("scopes"))
         {
-            body["scopes"] = StringArray(scopes);
+            body["scopes"] = StringArray(args.Strings("scopes")!);
         }
 
-        if (args.Strings("alert_emails") is { } emails)
+        if (args.Has("alert_emails"))
         {
-            body["alert_emails"] = StringArray(emails);
+            body["alert_emails"] = args.Strings("alert_emails") is { } emails ? StringArray(emails) : null;
         }
 
-        if (args.Has("expires_at"))
+        // JSON null is how Portkey removes an expiry or a rotation policy.
+        CopyNullable(args, body, "expires_at");
+        if (args.Has("rotation_policy"))
         {
-            // JSON null is how Portkey removes an expiry.
-            body["expires_at"] = args.String("expires_at");
+            body["rotation_policy"] = LimitRules.RotationPolicyFor(args);
         }
 
-        if (args.HasValue("credit_limit") || args.HasValue("alert_threshold"))
+        if (UsageLimits.Touched(args))
         {
-            body["usage_limits"] = UsageLimits.ForUpdate(current?.UsageLimits, args.Integer("credit_limit"), args.Number("alert_threshold"), out var error);
-            if (error is not null)
-            {
-                errors.Add(error);
-            }
+            body["usage_limits"] = UsageLimits.ForUpdate(current?.UsageLimits, args, errors);
         }
 
-        if (args.Integer("rate_limit_rpm") is { } rpm)
+        if (LimitRules.RateLimitsFor(args, current?.RateLimits) is { Send: true } rateLimits)
         {
-            var kept = (current?.RateLimits ?? [])
-                .Where(limit => !(limit.Type == "requests" && limit.Unit == "rpm") && limit.Type is not null && limit.Unit is not null && limit.Value is not null)
-                .Select(limit => (JsonNode)new JsonObject { ["type"] = limit.Type, ["unit"] = limit.Unit, ["value"] = UsageLimits.Number(limit.Value!.Value) });
-            body["rate_limits"] = new JsonArray([.. kept, RequestsPerMinute(rpm)]);
+            body["rate_limits"] = rateLimits.Value;
         }
 
-        var defaults = Defaults(args, current?.Defaults);
-        if (defaults is not null)
+        if (Defaults(args, current?.Defaults) is { } defaults)
         {
             body["defaults"] = defaults;
+        }
+
+        if (args.Boolean("reset_usage") is { } reset)
+        {
+            body["reset_usage"] = reset;
         }
 
         return PortkeyRequest.Put(["api-keys", args.String("id")!], body);
@@ -97,39 +132,38 @@ public static class ApiKeyRequests
 
     private static JsonObject? Defaults(ToolArguments args, ApiKeyDefaultsRecord? current)
     {
-        var configId = args.String("default_config_id");
-        var metadata = args.Get("default_metadata");
-        if (configId is null && metadata is null)
+        if (!args.Has("default_config_id") && !args.Has("default_metadata") && !args.Has("allow_config_override"))
         {
             return null;
         }
 
         // PUT replaces the defaults object, so what the caller did not change is carried over.
         var defaults = new JsonObject();
-        if ((configId ?? current?.ConfigId) is { } config)
+        if (args.Has("default_config_id"))
+        {
+            defaults["config_id"] = args.String("default_config_id");
+        }
+        else if (current?.ConfigId is { } config)
         {
             defaults["config_id"] = config;
         }
 
-        if (metadata is { } given)
+        if (args.Has("default_metadata"))
         {
-            defaults["metadata"] = JsonNode.Parse(given.GetRawText());
+            defaults["metadata"] = args.Get("default_metadata") is { } given ? JsonNode.Parse(given.GetRawText()) : null;
         }
         else if (current?.Metadata is { Count: > 0 } currentMetadata)
         {
-            defaults["metadata"] = JsonSerializer.SerializeToNode(currentMetadata, PortkeyJsonContext.Default.DictionaryStringJsonElement);
+            defaults["metadata"] = System.Text.Json.JsonSerializer.SerializeToNode(currentMetadata, PortkeyJsonContext.Default.DictionaryStringJsonElement);
         }
 
-        if (current?.AllowConfigOverride is { } allow)
+        if ((args.Boolean("allow_config_override") ?? current?.AllowConfigOverride) is { } allow)
         {
             defaults["allow_config_override"] = allow;
         }
 
         return defaults;
     }
-
-    internal static JsonObject RequestsPerMinute(long value) =>
-        new() { ["type"] = "requests", ["unit"] = "rpm", ["value"] = value };
 
     internal static JsonArray StringArray(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
 
@@ -138,6 +172,15 @@ public static class ApiKeyRequests
         if (args.String(name) is { } value)
         {
             body[bodyName ?? name] = value;
+        }
+    }
+
+    /// <summary>Copies a string that may be given as null (meaning: clear it).</summary>
+    internal static void CopyNullable(ToolArguments args, JsonObject body, string name, string? bodyName = null)
+    {
+        if (args.Has(name))
+        {
+            body[bodyName ?? name] = args.String(name);
         }
     }
 }

@@ -36,16 +36,17 @@ public static class CommonSchemas
         },
     };
 
-    public static ArraySchema Emails(string description) => new()
+    public static ArraySchema Emails(string description, bool nullable = false) => new()
     {
         Description = description,
+        Nullable = nullable,
         MaxItems = 50,
         UniqueItems = true,
         Items = new StringSchema { Format = StringFormat.Email, MaxLength = 254 },
     };
 
-    public static NumberSchema CreditLimit(string description) =>
-        new() { Description = description, Minimum = 1, RequireWhole = true };
+    public static NumberSchema CreditLimit(string description, bool nullable = false) =>
+        new() { Description = description, Minimum = 1, RequireWhole = true, Nullable = nullable };
 
     public static NumberSchema AlertThreshold(string description) =>
         new() { Description = description, Minimum = 0, Maximum = 100 };
@@ -53,13 +54,71 @@ public static class CommonSchemas
     public static NumberSchema RateLimitRpm(string description) =>
         new() { Description = description, Minimum = 1, RequireWhole = true };
 
-    public static ObjectSchema Metadata(string description) => new()
+    public static ObjectSchema Metadata(string description, bool nullable = false) => new()
     {
         Description = description,
+        Nullable = nullable,
         Extra = ExtraProperties.Map,
         Values = new AnySchema(),
         MaxProperties = 64,
     };
 
-    public static StringSchema ConfigId(string description) => new() { Description = description, MinLength = 1, MaxLength = 255 };
+    public static StringSchema ConfigId(string description, bool nullable = false) =>
+        new() { Description = description, MinLength = 1, MaxLength = 255, Nullable = nullable };
+
+    public const long MinimumTransitionMs = 1_800_000;
+    public const long WeekMs = 7L * 24 * 3600 * 1000;
+    public const long ShortestMonthMs = 28L * 24 * 3600 * 1000;
+    public static readonly string[] RateLimitTypes = ["requests", "tokens"];
+    public static readonly string[] ApiKeyRateUnits = ["rpd", "rph", "rpm", "rps", "rpw"];
+    public static readonly string[] VirtualKeyRateUnits = ["rpd", "rph", "rpm"];
+    public static readonly string[] UsageLimitTypes = ["cost", "tokens"];
+    public static readonly string[] ResetPeriods = ["weekly", "monthly"];
+
+    public static StringSchema Slug(string description) => new()
+    {
+        Description = description,
+        Pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+        PatternHint = "must be a virtual key slug (letters, digits, '.', '-' and '_')",
+    };
+
+    public static BooleanSchema DryRun() => new() { Description = "true: validate and return the exact request without sending it." };
+
+    public static StringSchema UsageLimitType(bool nullable = false) =>
+        new() { Description = "Unit of credit_limit: cost (USD, default) or tokens.", Enum = UsageLimitTypes, Nullable = nullable };
+
+    public static StringSchema PeriodicReset(bool nullable = false) =>
+        new() { Description = "Reset usage weekly or monthly (else never).", Enum = ResetPeriods, Nullable = nullable };
+
+    public static NumberSchema PeriodicResetDays(bool nullable = false) =>
+        new() { Description = "Reset usage every N days (1-365); not with periodic_reset.", Integer = true, Minimum = 1, Maximum = 365, Nullable = nullable };
+
+    public static ObjectSchema RotationPolicy(bool nullable) => new()
+    {
+        Description = "Automatic rotation: rotation_period or next_rotation_at" + (nullable ? "; null removes the policy." : "."),
+        Nullable = nullable,
+        Properties =
+        [
+            new("rotation_period", new StringSchema { Enum = ResetPeriods }),
+            new("next_rotation_at", new StringSchema { Format = StringFormat.DateTime }),
+            new("key_transition_period_ms", new NumberSchema { Integer = true, Minimum = MinimumTransitionMs, Description = "Old secret stays valid this long (min 1800000)." }),
+        ],
+    };
+
+    public static ArraySchema RateLimits(string[] units, bool nullable) => new()
+    {
+        Description = "Rate limits; replaces all" + (nullable ? ", null removes all." : "."),
+        Nullable = nullable,
+        MaxItems = 10,
+        Items = new ObjectSchema
+        {
+            Properties =
+            [
+                new("type", new StringSchema { Enum = RateLimitTypes }),
+                new("unit", new StringSchema { Enum = units }),
+                new("value", new NumberSchema { Integer = true, Minimum = 0 }),
+            ],
+            Required = ["type", "unit", "value"],
+        },
+    };
 }

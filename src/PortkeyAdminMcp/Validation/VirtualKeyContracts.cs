@@ -1,3 +1,4 @@
+using System.Text.Json;
 using static PortkeyAdminMcp.Validation.CommonSchemas;
 
 namespace PortkeyAdminMcp.Validation;
@@ -8,7 +9,8 @@ public static class VirtualKeyContracts
     public const string AzureProvider = "azure-openai";
     public const string ProviderPattern = "^[a-z0-9][a-z0-9._-]{0,63}$";
 
-    private static readonly string[] s_azureFields = ["resource_name", "deployment_name", "api_version"];
+    private static readonly string[] s_flatAzureFields = ["deployment_name", "api_version"];
+    private static readonly string[] s_azureFields = ["resource_name", "deployment_name", "api_version", "deployment_config"];
 
     public static readonly ToolContract Create = new()
     {
@@ -17,7 +19,7 @@ public static class VirtualKeyContracts
         {
             Properties =
             [
-                new("key", new StringSchema { Description = "The provider's API key to store. Encrypted by Portkey; never shown again.", MinLength = 1, MaxLength = 8192, Sensitive = true }),
+                new("key", ProviderKey("The provider's API key. Encrypted by Portkey; never shown again.")),
                 new("name", Name("Display name.")),
                 new("note", Text("Note.")),
                 new("provider", new StringSchema
@@ -26,17 +28,130 @@ public static class VirtualKeyContracts
                     Pattern = ProviderPattern,
                     PatternHint = "must be a provider slug such as openai or azure-openai",
                 }),
-                new("api_version", new StringSchema { Description = "Azure OpenAI API version.", MinLength = 1, MaxLength = 64 }),
-                new("credit_limit", CreditLimit("Spending limit in USD (whole number, at least 1).")),
+                new("api_version", AzureText("Azure OpenAI API version.")),
+                new("credit_limit", CreditLimit("Usage limit in USD (or tokens, see usage_limit_type); whole number.")),
                 new("workspace_id", WorkspaceId("Workspace UUID or slug; needed with an Admin API key.")),
-                new("resource_name", new StringSchema { Description = "Azure OpenAI resource name.", MinLength = 1, MaxLength = 255 }),
+                new("resource_name", AzureText("Azure OpenAI resource name.")),
                 new("rate_limit_rpm", RateLimitRpm("Requests per minute allowed.")),
-                new("alert_threshold", AlertThreshold("Alert at this percentage (0-100) of credit_limit; needs credit_limit.")),
-                new("deployment_name", new StringSchema { Description = "Azure OpenAI deployment name.", MinLength = 1, MaxLength = 255 }),
+                new("alert_threshold", AlertThreshold("Alert at this percentage (0-100) of credit_limit.")),
+                new("deployment_name", AzureText("Azure OpenAI deployment name.")),
+                new("expires_at", DateTime("Expiry, ISO 8601 with time zone, in the future.")),
+                new("usage_limit_type", UsageLimitType()),
+                new("periodic_reset", PeriodicReset()),
+                new("periodic_reset_days", PeriodicResetDays()),
+                new("rate_limits", RateLimits(VirtualKeyRateUnits, nullable: false)),
+                new("deployment_config", DeploymentConfig()),
+                new("secret_mappings", SecretMappings()),
+                new("dry_run", DryRun()),
             ],
             Required = ["key", "name", "provider"],
         },
         Rules = CreateRules,
+    };
+
+    public static readonly ToolContract Update = new()
+    {
+        Name = "update_virtual_key",
+        Input = new ObjectSchema
+        {
+            Properties =
+            [
+                new("slug", Slug("Slug of the virtual key.")),
+                new("name", Name("New display name.")),
+                new("key", ProviderKey("New provider API key (replaces the stored one).")),
+                new("note", Text("New note; null removes it.", nullable: true)),
+                new("credit_limit", CreditLimit("New usage limit (whole number), in the limit's unit; null removes it.", nullable: true)),
+                new("alert_threshold", AlertThreshold("New alert percentage (0-100) of the credit limit (new, else current).")),
+                new("usage_limit_type", UsageLimitType()),
+                new("periodic_reset", PeriodicReset(nullable: true)),
+                new("periodic_reset_days", PeriodicResetDays(nullable: true)),
+                new("rate_limit_rpm", RateLimitRpm("New requests-per-minute limit; other rate limits are kept.")),
+                new("rate_limits", RateLimits(VirtualKeyRateUnits, nullable: true)),
+                new("expires_at", DateTime("New expiry; null removes it.", nullable: true)),
+                new("deployment_config", DeploymentConfig()),
+                new("secret_mappings", SecretMappings()),
+                new("dry_run", DryRun()),
+            ],
+            Required = ["slug"],
+        },
+        Rules = UpdateRules,
+    };
+
+    public static readonly ToolContract Get = new()
+    {
+        Name = "get_virtual_key",
+        Input = new ObjectSchema { Properties = [new("slug", Slug("Slug of the virtual key."))], Required = ["slug"] },
+    };
+
+    public static readonly ToolContract List = new()
+    {
+        Name = "list_virtual_keys",
+        Input = new ObjectSchema
+        {
+            Properties =
+            [
+                new("page_size", new NumberSchema { Description = "Virtual keys per page (1-100).", Integer = true, Minimum = 1, Maximum = 100 }),
+                new("current_page", new NumberSchema { Description = "Page number, 0-based as Portkey counts.", Integer = true, Minimum = 0 }),
+                new("workspace_id", WorkspaceId("Only this workspace's virtual keys (UUID or slug).")),
+            ],
+        },
+        Rules = ApiKeyContracts.List.Rules,
+    };
+
+    public static readonly ToolContract Delete = new()
+    {
+        Name = "delete_virtual_key",
+        Input = new ObjectSchema
+        {
+            Properties = [new("slug", Slug("Slug of the virtual key to delete.")), new("dry_run", DryRun())],
+            Required = ["slug"],
+        },
+    };
+
+    public static IEnumerable<ToolContract> All => [Create, Update, Get, List, Delete];
+
+    private static StringSchema ProviderKey(string description) =>
+        new() { Description = description, MinLength = 1, MaxLength = 8192, Sensitive = true };
+
+    private static StringSchema AzureText(string description) => new() { Description = description, MinLength = 1, MaxLength = 255 };
+
+    private static ArraySchema DeploymentConfig() => new()
+    {
+        Description = "Azure OpenAI deployments; the request's model picks one by alias, else the is_default one.",
+        MinItems = 1,
+        MaxItems = 32,
+        Items = new ObjectSchema
+        {
+            Properties =
+            [
+                new("deployment_name", new StringSchema { MinLength = 1, MaxLength = 255 }),
+                new("api_version", new StringSchema { MinLength = 1, MaxLength = 64 }),
+                new("alias", new StringSchema { MinLength = 1, MaxLength = 255 }),
+                new("is_default", new BooleanSchema()),
+            ],
+            Required = ["deployment_name", "api_version"],
+        },
+    };
+
+    private static ArraySchema SecretMappings() => new()
+    {
+        Description = "Fill model_config fields from Portkey Secret References at request time.",
+        MaxItems = 32,
+        Items = new ObjectSchema
+        {
+            Properties =
+            [
+                new("target_field", new StringSchema
+                {
+                    Pattern = "^model_config\\.[A-Za-z][A-Za-z0-9_]*$",
+                    PatternHint = "must name a model_config field, such as model_config.awsSecretAccessKey",
+                }),
+                new("secret_reference_id", new StringSchema { Pattern = WorkspaceIdPattern, PatternHint = "must be a secret reference UUID or slug" }),
+                new("secret_key", new StringSchema { MinLength = 1, MaxLength = 255 }),
+                new("value_format", new StringSchema { Enum = ["json", "string"] }),
+            ],
+            Required = ["target_field", "secret_reference_id"],
+        },
     };
 
     private static IEnumerable<FieldError> CreateRules(ToolArguments args)
@@ -44,9 +159,24 @@ public static class VirtualKeyContracts
         var provider = args.String("provider");
         if (provider == AzureProvider)
         {
-            foreach (var field in s_azureFields.Where(f => !args.HasValue(f)))
+            if (!args.HasValue("resource_name"))
             {
-                yield return new FieldError(field, "is required when provider is azure-openai");
+                yield return new FieldError("resource_name", "is required when provider is azure-openai");
+            }
+
+            if (!args.Has("deployment_config"))
+            {
+                foreach (var field in s_flatAzureFields.Where(f => !args.HasValue(f)))
+                {
+                    yield return new FieldError(field, "is required when provider is azure-openai (or give deployment_config)");
+                }
+            }
+            else
+            {
+                foreach (var field in s_flatAzureFields.Where(args.Has))
+                {
+                    yield return new FieldError(field, "cannot be combined with deployment_config; put it in a deployment_config item");
+                }
             }
         }
         else if (provider is not null)
@@ -57,9 +187,70 @@ public static class VirtualKeyContracts
             }
         }
 
-        if (args.HasValue("alert_threshold") && !args.HasValue("credit_limit"))
+        foreach (var error in SharedRules(args, isCreate: true))
         {
-            yield return new FieldError("alert_threshold", "is a percentage of credit_limit, so credit_limit is required with it");
+            yield return error;
+        }
+    }
+
+    private static IEnumerable<FieldError> UpdateRules(ToolArguments args)
+    {
+        if (!args.Names.Any(name => name is not ("slug" or "dry_run")))
+        {
+            yield return new FieldError("(arguments)", "nothing to update: give at least one field besides slug");
+        }
+
+        foreach (var error in SharedRules(args, isCreate: false))
+        {
+            yield return error;
+        }
+    }
+
+    private static IEnumerable<FieldError> SharedRules(ToolArguments args, bool isCreate) =>
+        UsageLimits.Rules(args, isCreate)
+            .Concat(LimitRules.Exclusive(args, "rate_limit_rpm", "rate_limits"))
+            .Concat(LimitRules.RateLimits(args))
+            .Concat(LimitRules.FutureDate(args, "expires_at"))
+            .Concat(DefaultDeployment(args))
+            .Concat(UniqueTargets(args));
+
+    private static IEnumerable<FieldError> DefaultDeployment(ToolArguments args)
+    {
+        if (args.Get("deployment_config") is not { ValueKind: JsonValueKind.Array } deployments)
+        {
+            yield break;
+        }
+
+        var defaults = deployments.EnumerateArray().Count(d =>
+            d.ValueKind == JsonValueKind.Object && d.TryGetProperty("is_default", out var flag) && flag.ValueKind == JsonValueKind.True);
+        if (defaults > 1)
+        {
+            yield return new FieldError("deployment_config", "marks more than one deployment is_default");
+        }
+        else if (defaults == 0 && deployments.GetArrayLength() > 1)
+        {
+            yield return new FieldError("deployment_config", "has several deployments; mark exactly one is_default");
+        }
+    }
+
+    private static IEnumerable<FieldError> UniqueTargets(ToolArguments args)
+    {
+        if (args.Get("secret_mappings") is not { ValueKind: JsonValueKind.Array } mappings)
+        {
+            yield break;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var mapping in mappings.EnumerateArray())
+        {
+            if (mapping.ValueKind == JsonValueKind.Object && mapping.TryGetProperty("target_field", out var target) &&
+                target.ValueKind == JsonValueKind.String && !seen.Add(target.GetString()!))
+            {
+                yield return new FieldError($"secret_mappings[{index}].target_field", "is mapped twice");
+            }
+
+            index++;
         }
     }
 }

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PortkeyAdminMcp.Portkey;
+using PortkeyAdminMcp.Portkey.Models;
 
 namespace PortkeyAdminMcp.Validation;
 
-/// <summary>Validated virtual-key arguments → the exact Portkey request.</summary>
+/// <summary>Validated virtual-key arguments → the exact Portkey request (reference §3).</summary>
 public static class VirtualKeyRequests
 {
     public static PortkeyRequest Create(ToolArguments args)
@@ -20,17 +22,83 @@ public static class VirtualKeyRequests
         ApiKeyRequests.CopyString(args, body, "api_version", "apiVersion");
         ApiKeyRequests.CopyString(args, body, "resource_name", "resourceName");
         ApiKeyRequests.CopyString(args, body, "deployment_name", "deploymentName");
+        ApiKeyRequests.CopyString(args, body, "expires_at");
+        CopyShared(args, body);
 
-        if (args.Integer("credit_limit") is { } creditLimit)
+        if (UsageLimits.ForCreate(args) is { } limits)
         {
-            body["usage_limits"] = UsageLimits.ForCreate(creditLimit, args.Number("alert_threshold"));
+            body["usage_limits"] = limits;
         }
 
-        if (args.Integer("rate_limit_rpm") is { } rpm)
+        if (LimitRules.RateLimitsFor(args, current: null) is { Send: true } rateLimits)
         {
-            body["rate_limits"] = new JsonArray(ApiKeyRequests.RequestsPerMinute(rpm));
+            body["rate_limits"] = rateLimits.Value;
         }
 
         return PortkeyRequest.Post(["virtual-keys"], body);
+    }
+
+    public static PortkeyRequest Get(string slug) => PortkeyRequest.Get(["virtual-keys", slug]);
+
+    public static PortkeyRequest List(ToolArguments args) => PortkeyRequest.Get(["virtual-keys"], ApiKeyRequests.PageQuery(args));
+
+    public static PortkeyRequest Delete(ToolArguments args) => PortkeyRequest.Delete(["virtual-keys", args.String("slug")!]);
+
+    public static bool UpdateNeedsCurrent(ToolArguments args) =>
+        (UsageLimits.Touched(args) && !args.IsNull("credit_limit")) || args.HasValue("rate_limit_rpm");
+
+    public static PortkeyRequest Update(ToolArguments args, VirtualKeyRecord? current, List<FieldError> errors)
+    {
+        var body = new JsonObject();
+        ApiKeyRequests.CopyString(args, body, "name");
+        ApiKeyRequests.CopyString(args, body, "key");
+        ApiKeyRequests.CopyNullable(args, body, "note");
+        ApiKeyRequests.CopyNullable(args, body, "expires_at");
+        CopyShared(args, body);
+
+        if (UsageLimits.Touched(args))
+        {
+            body["usage_limits"] = UsageLimits.ForUpdate(current?.UsageLimits, args, errors);
+        }
+
+        if (LimitRules.RateLimitsFor(args, current?.RateLimits) is { Send: true } rateLimits)
+        {
+            body["rate_limits"] = rateLimits.Value;
+        }
+
+        return PortkeyRequest.Put(["virtual-keys", args.String("slug")!], body);
+    }
+
+    private static void CopyShared(ToolArguments args, JsonObject body)
+    {
+        if (args.Get("deployment_config") is { } deployments)
+        {
+            body["deploymentConfig"] = new JsonArray([.. deployments.EnumerateArray().Select(Deployment)]);
+        }
+
+        if (args.Get("secret_mappings") is { } mappings)
+        {
+            body["secret_mappings"] = JsonNode.Parse(mappings.GetRawText());
+        }
+    }
+
+    private static JsonNode Deployment(JsonElement item)
+    {
+        var deployment = new JsonObject
+        {
+            ["deploymentName"] = item.GetProperty("deployment_name").GetString(),
+            ["apiVersion"] = item.GetProperty("api_version").GetString(),
+        };
+        if (item.TryGetProperty("alias", out var alias))
+        {
+            deployment["alias"] = alias.GetString();
+        }
+
+        if (item.TryGetProperty("is_default", out var isDefault))
+        {
+            deployment["is_default"] = isDefault.GetBoolean();
+        }
+
+        return deployment;
     }
 }

@@ -59,15 +59,28 @@ public class StdioClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Lists_the_four_seed_tools_with_their_contract_and_annotations()
+    public async Task Lists_every_tool_with_the_seed_contract_and_honest_annotations()
     {
         var tools = (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).ToDictionary(t => t.Name);
-        Assert.Equal(["create_api_key", "create_virtual_key", "get_api_key", "update_api_key"], tools.Keys.Order());
+        Assert.Equal(
+            ["create_api_key", "create_virtual_key", "delete_api_key", "delete_virtual_key", "get_api_key", "get_virtual_key",
+             "list_api_keys", "list_virtual_keys", "rotate_api_key", "update_api_key", "update_virtual_key"],
+            tools.Keys.Order());
 
-        void AssertContract(string name, string[] properties, string[] required)
+        // The seed tools' parameters and JSON types exactly (update's expires_at is string-or-null: the seed
+        // table's "object" is a rendering artefact, reference §6.3); later issues only add optional parameters.
+        void AssertContract(string name, string seed, string[] required)
         {
             var schema = tools[name].ProtocolTool.InputSchema;
-            Assert.Equal(properties.Order(), schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+            var properties = schema.GetProperty("properties");
+            foreach (var pair in seed.Split(' '))
+            {
+                var (parameter, type) = (pair.Split(':')[0], pair.Split(':')[1]);
+                var published = properties.GetProperty(parameter).GetProperty("type");
+                var types = published.ValueKind == JsonValueKind.Array ? published.EnumerateArray().Select(t => t.GetString()) : [published.GetString()];
+                Assert.True(types.First() == type, $"{name}.{parameter} is {published}, the seed says {type}");
+            }
+
             Assert.Equal(required.Order(), schema.GetProperty("required").EnumerateArray().Select(p => p.GetString()!).Order());
             Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
             Assert.NotNull(tools[name].ProtocolTool.OutputSchema);
@@ -76,15 +89,19 @@ public class StdioClientTests : IAsyncLifetime
         }
 
         AssertContract("create_api_key",
-            ["name", "type", "scopes", "user_id", "sub_type", "expires_at", "description", "alert_emails", "credit_limit", "workspace_id", "rate_limit_rpm", "alert_threshold", "default_config_id", "default_metadata"],
+            "name:string type:string scopes:array user_id:string sub_type:string expires_at:string description:string alert_emails:array " +
+            "credit_limit:number workspace_id:string rate_limit_rpm:number alert_threshold:number default_config_id:string default_metadata:object",
             ["name", "type", "scopes", "sub_type"]);
         AssertContract("create_virtual_key",
-            ["key", "name", "note", "provider", "api_version", "credit_limit", "workspace_id", "resource_name", "rate_limit_rpm", "alert_threshold", "deployment_name"],
+            "key:string name:string note:string provider:string api_version:string credit_limit:number workspace_id:string " +
+            "resource_name:string rate_limit_rpm:number alert_threshold:number deployment_name:string",
             ["key", "name", "provider"]);
         AssertContract("update_api_key",
-            ["id", "name", "scopes", "expires_at", "description", "alert_emails", "credit_limit", "rate_limit_rpm", "alert_threshold", "default_metadata", "default_config_id"],
+            "id:string name:string scopes:array expires_at:string description:string alert_emails:array credit_limit:number " +
+            "rate_limit_rpm:number alert_threshold:number default_metadata:object default_config_id:string",
             ["id"]);
-        AssertContract("get_api_key", ["id"], ["id"]);
+        AssertContract("get_api_key", "id:string", ["id"]);
+        Assert.Equal(["id"], tools["get_api_key"].ProtocolTool.InputSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
 
         var get = tools["get_api_key"].ProtocolTool.Annotations!;
         Assert.True(get.ReadOnlyHint);
@@ -137,7 +154,7 @@ public class StdioClientTests : IAsyncLifetime
     public async Task Without_an_api_key_the_server_starts_lists_tools_and_explains_how_to_set_it()
     {
         await using var client = await ConnectAsync(new Dictionary<string, string?> { ["PORTKEY_BASE_URL"] = _portkey.BaseUrl });
-        Assert.Equal(4, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        Assert.Equal(11, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
 
         var result = await CallAsync(client, "get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
@@ -151,6 +168,6 @@ public class StdioClientTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<McpProtocolException>(() => CallAsync(_client, "delete_everything", "{}"));
         Assert.Contains("delete_everything", error.Message, StringComparison.Ordinal);
-        Assert.Equal(4, (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        Assert.Equal(11, (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
     }
 }

@@ -103,7 +103,7 @@ public class ToolCallTests : IAsyncLifetime
         var result = await _server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","alert_threshold":80}""");
         Assert.True(result.IsError);
         Assert.Equal(
-            "Invalid arguments for update_api_key (nothing was sent to Portkey):\n- alert_threshold: the key has no credit limit to take a percentage of; give credit_limit too",
+            "Invalid arguments for update_api_key (nothing was sent to Portkey):\n- alert_threshold: the record has no credit limit to take a percentage of; give credit_limit too",
             InProcessServer.Text(result));
         Assert.Equal(0, _portkey.Count("PUT", $"api-keys/{LiveApiKey.Id}"));
     }

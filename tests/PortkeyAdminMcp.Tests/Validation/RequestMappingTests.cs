@@ -95,7 +95,7 @@ public class RequestMappingTests
     {
         var errors = new List<FieldError>();
         ApiKeyRequests.Update(ToolArguments.Parse($$"""{"id":"{{KeyId}}","alert_threshold":70}"""), Record("""{"usage_limits":null}"""), errors);
-        Assert.Equal(new FieldError("alert_threshold", "the key has no credit limit to take a percentage of; give credit_limit too"), Assert.Single(errors));
+        Assert.Equal(new FieldError("alert_threshold", "the record has no credit limit to take a percentage of; give credit_limit too"), Assert.Single(errors));
     }
 
     [Fact]

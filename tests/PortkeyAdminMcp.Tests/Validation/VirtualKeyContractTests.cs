@@ -32,7 +32,7 @@ public class VirtualKeyContractTests
     {
         var errors = Check("""{"key":"abcdef123","name":"az","provider":"azure-openai","resource_name":"r1"}""");
         Assert.Equal(
-            [new FieldError("deployment_name", "is required when provider is azure-openai"), new FieldError("api_version", "is required when provider is azure-openai")],
+            [new FieldError("deployment_name", "is required when provider is azure-openai (or give deployment_config)"), new FieldError("api_version", "is required when provider is azure-openai (or give deployment_config)")],
             errors);
     }
 
