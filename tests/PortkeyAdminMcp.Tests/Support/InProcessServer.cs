@@ -79,8 +79,26 @@ public sealed class InProcessServer : IAsyncDisposable
         return StartAsync(settings);
     }
 
-    public Task<CallToolResult> CallAsync(string tool, string argumentsJson) =>
-        Client.CallToolAsync(tool, Arguments(argumentsJson), cancellationToken: Bounded.Token()).AsTask();
+    /// <summary>Calls a tool; every successful structured result is also checked against the tool's published output schema.</summary>
+    public async Task<CallToolResult> CallAsync(string tool, string argumentsJson)
+    {
+        var result = await Client.CallToolAsync(tool, Arguments(argumentsJson), cancellationToken: Bounded.Token());
+        AssertMatchesOutputSchema(tool, result);
+        return result;
+    }
+
+    public static void AssertMatchesOutputSchema(string tool, CallToolResult result)
+    {
+        if (result.IsError == true || !PortkeyAdminMcp.Tools.ToolCatalog.Entries.TryGetValue(tool, out var entry))
+        {
+            return;
+        }
+
+        Assert.NotNull(result.StructuredContent);
+        var errors = new List<PortkeyAdminMcp.Validation.FieldError>();
+        entry.Output.Validate(result.StructuredContent.Value, "result", errors);
+        Assert.True(errors.Count == 0, $"{tool} result does not match its output schema: {string.Join("; ", errors)}");
+    }
 
     public static Dictionary<string, object?> Arguments(string json)
     {
