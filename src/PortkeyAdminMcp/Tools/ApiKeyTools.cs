@@ -17,11 +17,9 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
 
     [McpServerTool(Name = "create_api_key", Title = "Create API key", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
     [Description(
-        "Create a Portkey API key. type organisation: an Admin key for the whole organisation (service only). " +
-        "type workspace: scoped to workspace_id, service or user (with user_id). credit_limit is in USD unless " +
-        "usage_limit_type is tokens; alert_threshold is a percentage of it (Portkey stores the absolute amount). " +
-        "The key works at once. The full secret is returned only in this result and so enters the transcript: " +
-        "store it securely immediately. dry_run shows the request without sending it.")]
+        "Create a Portkey API key: organisation (Admin, service only) or workspace (service, or user with user_id). " +
+        "alert_threshold is a percent of credit_limit; Portkey stores the amount. Works at once. The secret is returned " +
+        "only here and so enters the transcript: store it securely now. dry_run shows the request, sends nothing.")]
     public Task<CallToolResult> CreateApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(ApiKeyContracts.Create, context,
             (args, _) => Task.FromResult(ApiKeyRequests.Create(args)),
@@ -47,12 +45,10 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
 
     [McpServerTool(Name = "update_api_key", Title = "Update API key", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
     [Description(
-        "Change an API key's name, description, scopes, expiry, alert emails, limits, rotation policy or defaults. " +
-        "Only the fields given change; lists are replaced; null clears (expiry, usage limit, rate limits, alert " +
-        "emails, default config, rotation policy). Limits and defaults are merged with the key's current ones (read " +
-        "first): the limit's type and reset period are kept, alert_threshold is a percentage of the new credit_limit " +
-        "or else the current one, and a new credit_limit keeps the alert percentage. Type, sub-type and owner cannot " +
-        "change; the secret is not rotated. Takes effect at once and can remove access. Returns the key read back.")]
+        "Change an API key. Only given fields change; lists are replaced; null clears. Limits and defaults are merged " +
+        "with the current ones (read first): limit type and reset period kept, alert_threshold a percent of the new " +
+        "else current credit limit, a new credit limit keeps the alert percent. Type and owner are fixed; the secret " +
+        "is not rotated. Takes effect at once; can remove access. Returns the key read back.")]
     public Task<CallToolResult> UpdateApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(ApiKeyContracts.Update, context,
             async (args, ct) =>
@@ -74,9 +70,8 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
 
     [McpServerTool(Name = "get_api_key", Title = "Get API key", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
     [Description(
-        "Read one API key by UUID: name, type, status (active, exhausted or expired), scopes, usage limits (the " +
-        "alert also as a percentage), rate limits, defaults, alert emails, expiry and rotation policy. The secret is " +
-        "never returned; the key is shown masked.")]
+        "Read an API key: type, status (active, exhausted, expired), scopes, limits (alert also as percent), " +
+        "defaults, emails, expiry, rotation policy. The secret is never returned, only a masked form.")]
     public Task<CallToolResult> GetApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(ApiKeyContracts.Get, context,
             (args, _) => Task.FromResult(ApiKeyRequests.Get(args.String("id")!)),
@@ -88,8 +83,8 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
 
     [McpServerTool(Name = "list_api_keys", Title = "List API keys", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
     [Description(
-        "List API keys (each as get_api_key shows it, secrets masked), optionally of one workspace. Pages count from " +
-        "0; the result has the total and whether more pages exist. Without page_size Portkey returns all keys.")]
+        "List API keys, as get_api_key shows them, optionally of one workspace. Pages count from 0; the result " +
+        "has total and has_more. Without page_size Portkey returns all.")]
     public Task<CallToolResult> ListApiKeys(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(ApiKeyContracts.List, context,
             (args, _) => Task.FromResult(ApiKeyRequests.List(args)),
@@ -103,8 +98,8 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
 
     [McpServerTool(Name = "delete_api_key", Title = "Delete API key", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
     [Description(
-        "Delete (revoke) an API key by UUID. Every request using it fails from then on; this cannot be undone. " +
-        "Check it with get_api_key first; dry_run shows the request without sending it.")]
+        "Delete (revoke) an API key: requests using it fail from then on. Cannot be undone; check with " +
+        "get_api_key first. dry_run shows the request, sends nothing.")]
     public Task<CallToolResult> DeleteApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(ApiKeyContracts.Delete, context,
             (args, _) => Task.FromResult(ApiKeyRequests.Delete(args)),
@@ -118,9 +113,9 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
 
     [McpServerTool(Name = "rotate_api_key", Title = "Rotate API key", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
     [Description(
-        "Issue a new secret for an API key (same id, scopes and limits). The old secret keeps working until " +
-        "key_transition_expires_at (key_transition_period_ms, at least 30 minutes). The new secret is returned only " +
-        "in this result and so enters the transcript: store it securely immediately. Never retried automatically.")]
+        "Issue a new secret for an API key (same id, scopes, limits); the old one works until " +
+        "key_transition_expires_at. The new secret is returned only here and so enters the transcript: store it " +
+        "securely now. Never retried automatically.")]
     public Task<CallToolResult> RotateApiKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(ApiKeyContracts.Rotate, context,
             (args, _) => Task.FromResult(ApiKeyRequests.Rotate(args)),

@@ -48,6 +48,11 @@ public static class ToolCatalog
 
                 protocolTool.InputSchema = entry.Contract.Input.ToJsonElement();
                 protocolTool.OutputSchema = entry.Output.ToJsonElement();
+                // The title lives on the tool itself (MCP 2025-06-18); its copy in the annotations only costs context.
+                if (protocolTool.Annotations is { } annotations)
+                {
+                    annotations.Title = null;
+                }
             }
         }
     }

@@ -11,15 +11,14 @@ namespace PortkeyAdminMcp.Tools;
 public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
 {
     private const string Deprecation =
-        " Portkey has deprecated virtual keys in favour of Providers/Integrations; existing ones keep working.";
+        " Deprecated by Portkey in favour of Providers/Integrations; existing virtual keys keep working.";
 
     [McpServerTool(Name = "create_virtual_key", Title = "Create virtual key", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
     [Description(
-        "Store a provider API key in Portkey as a virtual key and return its slug, used in requests and configs " +
-        "instead of the raw key. Portkey encrypts the key; neither Portkey nor this tool returns it again. " +
-        "azure-openai needs resource_name plus deployment_name and api_version (or deployment_config). credit_limit " +
-        "is in USD unless usage_limit_type is tokens; alert_threshold is a percentage of it. dry_run shows the " +
-        "request (key masked) without sending it." + Deprecation)]
+        "Store a provider API key as a Portkey virtual key and return its slug, used in requests and configs " +
+        "instead of the key. The key is encrypted and never returned. azure-openai needs resource_name plus " +
+        "deployment_name and api_version, or deployment_config. alert_threshold is a percent of credit_limit. " +
+        "dry_run shows the request (key masked), sends nothing." + Deprecation)]
     public Task<CallToolResult> CreateVirtualKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(VirtualKeyContracts.Create, context,
             (args, _) => Task.FromResult(VirtualKeyRequests.Create(args)),
@@ -39,7 +38,9 @@ public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
             }, cancellationToken);
 
     [McpServerTool(Name = "get_virtual_key", Title = "Get virtual key", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
-    [Description("Read one virtual key by slug: provider, status, limits, expiry, Azure deployments. The provider key is never returned." + Deprecation)]
+    [Description(
+        "Read a virtual key by slug: provider, status, limits, expiry, model_config (secrets masked). The provider " +
+        "key is never returned." + Deprecation)]
     public Task<CallToolResult> GetVirtualKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(VirtualKeyContracts.Get, context,
             (args, _) => Task.FromResult(VirtualKeyRequests.Get(args.String("slug")!)),
@@ -49,7 +50,8 @@ public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
             cancellationToken);
 
     [McpServerTool(Name = "list_virtual_keys", Title = "List virtual keys", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
-    [Description("List virtual keys (provider keys never shown). Pages count from 0; the result has the total and whether more pages exist." + Deprecation)]
+    [Description(
+        "List virtual keys, provider keys never shown. Pages count from 0; the result has total and has_more." + Deprecation)]
     public Task<CallToolResult> ListVirtualKeys(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(VirtualKeyContracts.List, context,
             (args, _) => Task.FromResult(VirtualKeyRequests.List(args)),
@@ -63,9 +65,8 @@ public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
 
     [McpServerTool(Name = "update_virtual_key", Title = "Update virtual key", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
     [Description(
-        "Change a virtual key's name, note, provider key, expiry, limits, Azure deployments or secret mappings. Only " +
-        "the fields given change; null clears (note, expiry, usage limit, rate limits). Limits are merged with the " +
-        "current ones (read first), as in update_api_key. Takes effect at once. Returns the key read back." + Deprecation)]
+        "Change a virtual key. Only given fields change; null clears. Limits are merged with the current ones " +
+        "(read first), as in update_api_key. Takes effect at once. Returns the key read back." + Deprecation)]
     public Task<CallToolResult> UpdateVirtualKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(VirtualKeyContracts.Update, context,
             async (args, ct) =>
@@ -97,7 +98,9 @@ public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
             }, cancellationToken);
 
     [McpServerTool(Name = "delete_virtual_key", Title = "Delete virtual key", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = true)]
-    [Description("Delete a virtual key by slug. Requests and configs that use it fail from then on; cannot be undone. dry_run shows the request without sending it." + Deprecation)]
+    [Description(
+        "Delete a virtual key: requests and configs using it fail from then on. Cannot be undone. dry_run shows " +
+        "the request, sends nothing." + Deprecation)]
     public Task<CallToolResult> DeleteVirtualKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(VirtualKeyContracts.Delete, context,
             (args, _) => Task.FromResult(VirtualKeyRequests.Delete(args)),

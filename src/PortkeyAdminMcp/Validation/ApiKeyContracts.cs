@@ -15,27 +15,27 @@ public static class ApiKeyContracts
         {
             Properties =
             [
-                new("name", Name("Display name.")),
-                new("type", new StringSchema { Description = "organisation (org-wide Admin key) or workspace (one workspace).", Enum = KeyTypes }),
-                new("scopes", Scopes("Permission scopes, e.g. [\"completions.write\", \"logs.view\"].")),
-                new("user_id", Uuid("User UUID; required when sub_type is user.")),
-                new("sub_type", new StringSchema { Description = "service, or user (with user_id). Organisation keys are service only.", Enum = KeySubTypes }),
-                new("expires_at", DateTime("Expiry, ISO 8601 with time zone, in the future.")),
-                new("description", Text("Description.")),
-                new("alert_emails", Emails("Emails that receive usage alerts.")),
-                new("credit_limit", CreditLimit("Usage limit in USD (or tokens, see usage_limit_type); whole number.")),
-                new("workspace_id", WorkspaceId("Workspace UUID or slug; required when type is workspace.")),
-                new("rate_limit_rpm", RateLimitRpm("Requests per minute allowed.")),
-                new("alert_threshold", AlertThreshold("Alert at this percentage (0-100) of credit_limit.")),
-                new("default_config_id", ConfigId("Config applied to every request made with this key.")),
-                new("default_metadata", Metadata("Metadata attached to every request made with this key.")),
+                new("name", Name()),
+                new("type", new StringSchema { Description = "organisation: Admin key; workspace: one workspace.", Enum = KeyTypes }),
+                new("scopes", Scopes("e.g. completions.write, logs.view")),
+                new("user_id", Uuid("Required for sub_type user.")),
+                new("sub_type", new StringSchema { Enum = KeySubTypes }),
+                new("expires_at", DateTime()),
+                new("description", Text()),
+                new("alert_emails", Emails()),
+                new("credit_limit", CreditLimit("USD, or tokens per usage_limit_type.")),
+                new("workspace_id", WorkspaceId("UUID or slug; required for type workspace.")),
+                new("rate_limit_rpm", RateLimitRpm()),
+                new("alert_threshold", AlertThreshold("Percent of credit_limit.")),
+                new("default_config_id", ConfigId()),
+                new("default_metadata", Metadata()),
                 new("usage_limit_type", UsageLimitType()),
                 new("periodic_reset", PeriodicReset()),
                 new("periodic_reset_days", PeriodicResetDays()),
                 new("rate_limits", RateLimits(ApiKeyRateUnits, nullable: false)),
                 new("rotation_policy", RotationPolicy(nullable: false)),
-                new("allow_config_override", new BooleanSchema { Description = "false: requests cannot override default_config_id." }),
-                new("organisation_id", Uuid("Organisation UUID (taken from the API key when omitted).")),
+                new("allow_config_override", new BooleanSchema { Description = "false: requests cannot override the default config." }),
+                new("organisation_id", Uuid()),
                 new("dry_run", DryRun()),
             ],
             Required = ["name", "type", "scopes", "sub_type"],
@@ -50,24 +50,24 @@ public static class ApiKeyContracts
         {
             Properties =
             [
-                new("id", Uuid("UUID of the API key.")),
-                new("name", Name("New display name.")),
-                new("scopes", Scopes("New scopes; replaces the whole list.")),
-                new("expires_at", DateTime("New expiry (ISO 8601 with time zone); null removes it.", nullable: true)),
-                new("description", Text("New description.", nullable: true)),
-                new("alert_emails", Emails("New alert emails; replaces the list, null removes all.", nullable: true)),
-                new("credit_limit", CreditLimit("New usage limit (whole number), in the limit's unit; null removes the usage limit.", nullable: true)),
-                new("rate_limit_rpm", RateLimitRpm("New requests-per-minute limit; other rate limits are kept.")),
-                new("alert_threshold", AlertThreshold("New alert percentage (0-100) of the credit limit (new, else current).")),
-                new("default_metadata", Metadata("New default metadata; replaces it, null removes it.", nullable: true)),
-                new("default_config_id", ConfigId("New default config id; null unpins it.", nullable: true)),
+                new("id", Uuid()),
+                new("name", Name()),
+                new("scopes", Scopes("Replaces the list.")),
+                new("expires_at", DateTime("null removes it.", nullable: true)),
+                new("description", Text(nullable: true)),
+                new("alert_emails", Emails("Replaces the list.", nullable: true)),
+                new("credit_limit", CreditLimit("In the limit unit; null removes the usage limit.", nullable: true)),
+                new("rate_limit_rpm", RateLimitRpm("Other rate limits are kept.")),
+                new("alert_threshold", AlertThreshold("Percent of the new, else current, credit limit.")),
+                new("default_metadata", Metadata(nullable: true)),
+                new("default_config_id", ConfigId("null unpins it.", nullable: true)),
                 new("usage_limit_type", UsageLimitType()),
                 new("periodic_reset", PeriodicReset(nullable: true)),
                 new("periodic_reset_days", PeriodicResetDays(nullable: true)),
                 new("rate_limits", RateLimits(ApiKeyRateUnits, nullable: true)),
                 new("rotation_policy", RotationPolicy(nullable: true)),
                 new("allow_config_override", new BooleanSchema { Description = "false: requests cannot override the default config." }),
-                new("reset_usage", new BooleanSchema { Description = "true: reset current usage (an exhausted key becomes active)." }),
+                new("reset_usage", new BooleanSchema { Description = "true: reset usage; reactivates an exhausted key." }),
                 new("dry_run", DryRun()),
             ],
             Required = ["id"],
@@ -80,7 +80,7 @@ public static class ApiKeyContracts
         Name = "get_api_key",
         Input = new ObjectSchema
         {
-            Properties = [new("id", Uuid("UUID of the API key."))],
+            Properties = [new("id", Uuid())],
             Required = ["id"],
         },
     };
@@ -92,9 +92,9 @@ public static class ApiKeyContracts
         {
             Properties =
             [
-                new("page_size", new NumberSchema { Description = "Keys per page (1-100).", Integer = true, Minimum = 1, Maximum = 100 }),
-                new("current_page", new NumberSchema { Description = "Page number, 0-based as Portkey counts.", Integer = true, Minimum = 0 }),
-                new("workspace_id", WorkspaceId("Only keys of this workspace (UUID or slug).")),
+                new("page_size", new NumberSchema { Integer = true, Minimum = 1, Maximum = 100 }),
+                new("current_page", new NumberSchema { Description = "0-based.", Integer = true, Minimum = 0 }),
+                new("workspace_id", WorkspaceId()),
             ],
         },
         Rules = args => args.HasValue("current_page") && !args.HasValue("page_size")
@@ -107,7 +107,7 @@ public static class ApiKeyContracts
         Name = "delete_api_key",
         Input = new ObjectSchema
         {
-            Properties = [new("id", Uuid("UUID of the API key to revoke.")), new("dry_run", DryRun())],
+            Properties = [new("id", Uuid()), new("dry_run", DryRun())],
             Required = ["id"],
         },
     };
@@ -119,10 +119,10 @@ public static class ApiKeyContracts
         {
             Properties =
             [
-                new("id", Uuid("UUID of the API key.")),
+                new("id", Uuid()),
                 new("key_transition_period_ms", new NumberSchema
                 {
-                    Description = "How long the old secret keeps working, in ms (min 1800000 = 30 min; Portkey's default).",
+                    Description = "How long the old secret keeps working.",
                     Integer = true,
                     Minimum = MinimumTransitionMs,
                 }),

@@ -4,30 +4,29 @@ namespace PortkeyAdminMcp.Validation;
 public static class CommonSchemas
 {
     public const string WorkspaceIdPattern = "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$";
-    public const string ScopePattern = "^[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+$";
+    public const string ScopePattern = "^[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*){1,}$";
 
-    public static StringSchema Uuid(string description) => new() { Description = description, Format = StringFormat.Uuid };
+    public static StringSchema Uuid(string? description = null) => new() { Description = description, Format = StringFormat.Uuid };
 
-    public static StringSchema Name(string description) => new() { Description = description, MinLength = 1, MaxLength = 255 };
+    public static StringSchema Name(string? description = null) => new() { Description = description, MinLength = 1 };
 
-    public static StringSchema Text(string description, bool nullable = false) =>
-        new() { Description = description, MaxLength = 4096, Nullable = nullable };
+    public static StringSchema Text(string? description = null, bool nullable = false) =>
+        new() { Description = description, Nullable = nullable };
 
-    public static StringSchema WorkspaceId(string description) => new()
+    public static StringSchema WorkspaceId(string? description = null) => new()
     {
         Description = description,
         Pattern = WorkspaceIdPattern,
         PatternHint = "must be a workspace UUID or slug (letters, digits, '-' and '_')",
     };
 
-    public static StringSchema DateTime(string description, bool nullable = false) =>
+    public static StringSchema DateTime(string? description = null, bool nullable = false) =>
         new() { Description = description, Format = StringFormat.DateTime, Nullable = nullable };
 
-    public static ArraySchema Scopes(string description) => new()
+    public static ArraySchema Scopes(string? description = null) => new()
     {
         Description = description,
         MinItems = 1,
-        MaxItems = 200,
         UniqueItems = true,
         Items = new StringSchema
         {
@@ -36,25 +35,24 @@ public static class CommonSchemas
         },
     };
 
-    public static ArraySchema Emails(string description, bool nullable = false) => new()
+    public static ArraySchema Emails(string? description = null, bool nullable = false) => new()
     {
         Description = description,
         Nullable = nullable,
-        MaxItems = 50,
         UniqueItems = true,
-        Items = new StringSchema { Format = StringFormat.Email, MaxLength = 254 },
+        Items = new StringSchema { Format = StringFormat.Email },
     };
 
-    public static NumberSchema CreditLimit(string description, bool nullable = false) =>
+    public static NumberSchema CreditLimit(string? description = null, bool nullable = false) =>
         new() { Description = description, Minimum = 1, RequireWhole = true, Nullable = nullable };
 
-    public static NumberSchema AlertThreshold(string description) =>
+    public static NumberSchema AlertThreshold(string? description = null) =>
         new() { Description = description, Minimum = 0, Maximum = 100 };
 
-    public static NumberSchema RateLimitRpm(string description) =>
+    public static NumberSchema RateLimitRpm(string? description = null) =>
         new() { Description = description, Minimum = 1, RequireWhole = true };
 
-    public static ObjectSchema Metadata(string description, bool nullable = false) => new()
+    public static ObjectSchema Metadata(string? description = null, bool nullable = false) => new()
     {
         Description = description,
         Nullable = nullable,
@@ -63,8 +61,8 @@ public static class CommonSchemas
         MaxProperties = 64,
     };
 
-    public static StringSchema ConfigId(string description, bool nullable = false) =>
-        new() { Description = description, MinLength = 1, MaxLength = 255, Nullable = nullable };
+    public static StringSchema ConfigId(string? description = null, bool nullable = false) =>
+        new() { Description = description, MinLength = 1, Nullable = nullable };
 
     public const long MinimumTransitionMs = 1_800_000;
     public const long WeekMs = 7L * 24 * 3600 * 1000;
@@ -75,41 +73,40 @@ public static class CommonSchemas
     public static readonly string[] UsageLimitTypes = ["cost", "tokens"];
     public static readonly string[] ResetPeriods = ["weekly", "monthly"];
 
-    public static StringSchema Slug(string description) => new()
+    public static StringSchema Slug(string? description = null) => new()
     {
         Description = description,
         Pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
         PatternHint = "must be a virtual key slug (letters, digits, '.', '-' and '_')",
     };
 
-    public static BooleanSchema DryRun() => new() { Description = "true: validate and return the exact request without sending it." };
+    public static BooleanSchema DryRun() => new() { Description = "true: return the exact request, send nothing." };
 
     public static StringSchema UsageLimitType(bool nullable = false) =>
         new() { Description = "Unit of credit_limit: cost (USD, default) or tokens.", Enum = UsageLimitTypes, Nullable = nullable };
 
     public static StringSchema PeriodicReset(bool nullable = false) =>
-        new() { Description = "Reset usage weekly or monthly (else never).", Enum = ResetPeriods, Nullable = nullable };
+        new() { Description = "Reset usage weekly or monthly.", Enum = ResetPeriods, Nullable = nullable };
 
     public static NumberSchema PeriodicResetDays(bool nullable = false) =>
-        new() { Description = "Reset usage every N days (1-365); not with periodic_reset.", Integer = true, Minimum = 1, Maximum = 365, Nullable = nullable };
+        new() { Description = "Reset usage every N days.", Integer = true, Minimum = 1, Maximum = 365, Nullable = nullable };
 
     public static ObjectSchema RotationPolicy(bool nullable) => new()
     {
-        Description = "Automatic rotation: rotation_period or next_rotation_at" + (nullable ? "; null removes the policy." : "."),
+        Description = "Auto-rotation: rotation_period or next_rotation_at" + (nullable ? "; null removes it." : "."),
         Nullable = nullable,
         Properties =
         [
             new("rotation_period", new StringSchema { Enum = ResetPeriods }),
             new("next_rotation_at", new StringSchema { Format = StringFormat.DateTime }),
-            new("key_transition_period_ms", new NumberSchema { Integer = true, Minimum = MinimumTransitionMs, Description = "Old secret stays valid this long (min 1800000)." }),
+            new("key_transition_period_ms", new NumberSchema { Integer = true, Minimum = MinimumTransitionMs }),
         ],
     };
 
     public static ArraySchema RateLimits(string[] units, bool nullable) => new()
     {
-        Description = "Rate limits; replaces all" + (nullable ? ", null removes all." : "."),
+        Description = nullable ? "Replaces all rate limits; null removes them." : null,
         Nullable = nullable,
-        MaxItems = 10,
         Items = new ObjectSchema
         {
             Properties =

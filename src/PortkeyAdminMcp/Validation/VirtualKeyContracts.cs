@@ -19,23 +19,23 @@ public static class VirtualKeyContracts
         {
             Properties =
             [
-                new("key", ProviderKey("The provider's API key. Encrypted by Portkey; never shown again.")),
-                new("name", Name("Display name.")),
-                new("note", Text("Note.")),
+                new("key", ProviderKey("Provider API key; never shown again.")),
+                new("name", Name()),
+                new("note", Text()),
                 new("provider", new StringSchema
                 {
-                    Description = "Provider slug: openai, anthropic, azure-openai, google, bedrock, vertex-ai, groq, mistral-ai...",
+                    Description = "e.g. openai, anthropic, azure-openai, bedrock, vertex-ai",
                     Pattern = ProviderPattern,
                     PatternHint = "must be a provider slug such as openai or azure-openai",
                 }),
-                new("api_version", AzureText("Azure OpenAI API version.")),
-                new("credit_limit", CreditLimit("Usage limit in USD (or tokens, see usage_limit_type); whole number.")),
-                new("workspace_id", WorkspaceId("Workspace UUID or slug; needed with an Admin API key.")),
-                new("resource_name", AzureText("Azure OpenAI resource name.")),
-                new("rate_limit_rpm", RateLimitRpm("Requests per minute allowed.")),
-                new("alert_threshold", AlertThreshold("Alert at this percentage (0-100) of credit_limit.")),
-                new("deployment_name", AzureText("Azure OpenAI deployment name.")),
-                new("expires_at", DateTime("Expiry, ISO 8601 with time zone, in the future.")),
+                new("api_version", AzureText()),
+                new("credit_limit", CreditLimit("USD, or tokens per usage_limit_type.")),
+                new("workspace_id", WorkspaceId("UUID or slug; needed with an Admin key.")),
+                new("resource_name", AzureText()),
+                new("rate_limit_rpm", RateLimitRpm()),
+                new("alert_threshold", AlertThreshold("Percent of credit_limit.")),
+                new("deployment_name", AzureText()),
+                new("expires_at", DateTime()),
                 new("usage_limit_type", UsageLimitType()),
                 new("periodic_reset", PeriodicReset()),
                 new("periodic_reset_days", PeriodicResetDays()),
@@ -56,18 +56,18 @@ public static class VirtualKeyContracts
         {
             Properties =
             [
-                new("slug", Slug("Slug of the virtual key.")),
-                new("name", Name("New display name.")),
-                new("key", ProviderKey("New provider API key (replaces the stored one).")),
-                new("note", Text("New note; null removes it.", nullable: true)),
-                new("credit_limit", CreditLimit("New usage limit (whole number), in the limit's unit; null removes it.", nullable: true)),
-                new("alert_threshold", AlertThreshold("New alert percentage (0-100) of the credit limit (new, else current).")),
+                new("slug", Slug()),
+                new("name", Name()),
+                new("key", ProviderKey("Replaces the stored provider key.")),
+                new("note", Text(nullable: true)),
+                new("credit_limit", CreditLimit("In the limit unit; null removes the usage limit.", nullable: true)),
+                new("alert_threshold", AlertThreshold("Percent of the new, else current, credit limit.")),
                 new("usage_limit_type", UsageLimitType()),
                 new("periodic_reset", PeriodicReset(nullable: true)),
                 new("periodic_reset_days", PeriodicResetDays(nullable: true)),
-                new("rate_limit_rpm", RateLimitRpm("New requests-per-minute limit; other rate limits are kept.")),
+                new("rate_limit_rpm", RateLimitRpm("Other rate limits are kept.")),
                 new("rate_limits", RateLimits(VirtualKeyRateUnits, nullable: true)),
-                new("expires_at", DateTime("New expiry; null removes it.", nullable: true)),
+                new("expires_at", DateTime(nullable: true)),
                 new("deployment_config", DeploymentConfig()),
                 new("secret_mappings", SecretMappings()),
                 new("dry_run", DryRun()),
@@ -80,7 +80,7 @@ public static class VirtualKeyContracts
     public static readonly ToolContract Get = new()
     {
         Name = "get_virtual_key",
-        Input = new ObjectSchema { Properties = [new("slug", Slug("Slug of the virtual key."))], Required = ["slug"] },
+        Input = new ObjectSchema { Properties = [new("slug", Slug())], Required = ["slug"] },
     };
 
     public static readonly ToolContract List = new()
@@ -90,9 +90,9 @@ public static class VirtualKeyContracts
         {
             Properties =
             [
-                new("page_size", new NumberSchema { Description = "Virtual keys per page (1-100).", Integer = true, Minimum = 1, Maximum = 100 }),
-                new("current_page", new NumberSchema { Description = "Page number, 0-based as Portkey counts.", Integer = true, Minimum = 0 }),
-                new("workspace_id", WorkspaceId("Only this workspace's virtual keys (UUID or slug).")),
+                new("page_size", new NumberSchema { Integer = true, Minimum = 1, Maximum = 100 }),
+                new("current_page", new NumberSchema { Description = "0-based.", Integer = true, Minimum = 0 }),
+                new("workspace_id", WorkspaceId()),
             ],
         },
         Rules = ApiKeyContracts.List.Rules,
@@ -103,7 +103,7 @@ public static class VirtualKeyContracts
         Name = "delete_virtual_key",
         Input = new ObjectSchema
         {
-            Properties = [new("slug", Slug("Slug of the virtual key to delete.")), new("dry_run", DryRun())],
+            Properties = [new("slug", Slug()), new("dry_run", DryRun())],
             Required = ["slug"],
         },
     };
@@ -111,22 +111,21 @@ public static class VirtualKeyContracts
     public static IEnumerable<ToolContract> All => [Create, Update, Get, List, Delete];
 
     private static StringSchema ProviderKey(string description) =>
-        new() { Description = description, MinLength = 1, MaxLength = 8192, Sensitive = true };
+        new() { Description = description, MinLength = 1, Sensitive = true };
 
-    private static StringSchema AzureText(string description) => new() { Description = description, MinLength = 1, MaxLength = 255 };
+    private static StringSchema AzureText() => new() { MinLength = 1 };
 
     private static ArraySchema DeploymentConfig() => new()
     {
-        Description = "Azure OpenAI deployments; the request's model picks one by alias, else the is_default one.",
+        Description = "Azure deployments; model picks by alias, else is_default.",
         MinItems = 1,
-        MaxItems = 32,
         Items = new ObjectSchema
         {
             Properties =
             [
-                new("deployment_name", new StringSchema { MinLength = 1, MaxLength = 255 }),
-                new("api_version", new StringSchema { MinLength = 1, MaxLength = 64 }),
-                new("alias", new StringSchema { MinLength = 1, MaxLength = 255 }),
+                new("deployment_name", new StringSchema { MinLength = 1 }),
+                new("api_version", new StringSchema { MinLength = 1 }),
+                new("alias", new StringSchema { MinLength = 1 }),
                 new("is_default", new BooleanSchema()),
             ],
             Required = ["deployment_name", "api_version"],
@@ -135,8 +134,7 @@ public static class VirtualKeyContracts
 
     private static ArraySchema SecretMappings() => new()
     {
-        Description = "Fill model_config fields from Portkey Secret References at request time.",
-        MaxItems = 32,
+        Description = "Fill model_config fields from Portkey Secret References.",
         Items = new ObjectSchema
         {
             Properties =
@@ -147,7 +145,7 @@ public static class VirtualKeyContracts
                     PatternHint = "must name a model_config field, such as model_config.awsSecretAccessKey",
                 }),
                 new("secret_reference_id", new StringSchema { Pattern = WorkspaceIdPattern, PatternHint = "must be a secret reference UUID or slug" }),
-                new("secret_key", new StringSchema { MinLength = 1, MaxLength = 255 }),
+                new("secret_key", new StringSchema { MinLength = 1 }),
                 new("value_format", new StringSchema { Enum = ["json", "string"] }),
             ],
             Required = ["target_field", "secret_reference_id"],

@@ -58,4 +58,11 @@ public class SchemaTests
         var expires = ApiKeyContracts.Update.Input.ToJsonElement().GetProperty("properties").GetProperty("expires_at");
         Assert.Equal(["string", "null"], expires.GetProperty("type").EnumerateArray().Select(e => e.GetString()));
     }
+
+    [Fact]
+    public void A_sensitive_value_is_never_quoted_in_an_error()
+    {
+        var errors = Validate(new StringSchema { Sensitive = true, Pattern = "^ok$", PatternHint = "must be ok" }, "\"sk-secret-123\"");
+        Assert.Equal(new FieldError("f", "must be ok (got a value that is not shown)"), Assert.Single(errors));
+    }
 }
