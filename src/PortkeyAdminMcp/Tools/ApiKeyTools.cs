@@ -26,17 +26,17 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
             async (args, request, ct) =>
             {
                 var created = await portkey.SendAsync(request, PortkeyJsonContext.Default.CreatedApiKeyRecord, ct);
-                secrets.Add(created.Key);
-                if (string.IsNullOrEmpty(created.Id) || string.IsNullOrEmpty(created.Key))
+                const string Incomplete = "Portkey answered the create without an id or key. The key may exist: list keys before creating another.";
+                RememberSecret(created.Key, Incomplete);
+                if (string.IsNullOrEmpty(created.Id))
                 {
-                    throw new PortkeyTransportException(
-                        "Portkey answered the create without an id or key. The key may exist: list keys before creating another.");
+                    throw new PortkeyTransportException(Incomplete);
                 }
 
                 return ToolResults.Success(new CreatedApiKey
                 {
-                    Id = created.Id,
-                    Key = created.Key,
+                    Id = created.Id!,
+                    Key = created.Key!,
                     Name = args.String("name")!,
                     Type = $"{args.String("type")}-{args.String("sub_type")}",
                     Warning = OneTimeSecretWarning,
@@ -122,21 +122,27 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
             async (args, request, ct) =>
             {
                 var rotated = await portkey.SendAsync(request, PortkeyJsonContext.Default.RotatedApiKeyRecord, ct);
-                secrets.Add(rotated.Key);
-                if (string.IsNullOrEmpty(rotated.Key))
-                {
-                    throw new PortkeyTransportException(
-                        "Portkey answered the rotation without a new key. It may have rotated: check get_api_key before rotating again.");
-                }
+                RememberSecret(rotated.Key,
+                    "Portkey answered the rotation without a new key. It may have rotated: check get_api_key before rotating again.");
 
                 return ToolResults.Success(new RotatedApiKey
                 {
                     Id = rotated.Id ?? args.String("id")!,
-                    Key = rotated.Key,
+                    Key = rotated.Key!,
                     KeyTransitionExpiresAt = rotated.KeyTransitionExpiresAt,
                     Warning = OneTimeSecretWarning,
                 }, ToolJsonContext.Default.RotatedApiKey);
             }, cancellationToken);
+
+    /// <summary>A one-time secret is registered for scrubbing before anything else can log it; a missing one is a fault.</summary>
+    private void RememberSecret(string? secret, string missingMessage)
+    {
+        secrets.Add(secret);
+        if (string.IsNullOrEmpty(secret))
+        {
+            throw new PortkeyTransportException(missingMessage);
+        }
+    }
 
     private async Task<(ApiKeyDetails? After, string Message)> ReadBackAsync(PortkeyRequest get, CancellationToken cancellationToken)
     {

@@ -166,9 +166,9 @@ public static class ApiKeyContracts
 
     private static IEnumerable<FieldError> UpdateRules(ToolArguments args)
     {
-        if (!args.Names.Any(name => name is not ("id" or "dry_run")))
+        foreach (var error in LimitRules.SomethingToUpdate(args, "id"))
         {
-            yield return new FieldError("(arguments)", "nothing to update: give at least one field besides id");
+            yield return error;
         }
 
         if (args.Boolean("reset_usage") == false)
@@ -183,9 +183,5 @@ public static class ApiKeyContracts
     }
 
     private static IEnumerable<FieldError> SharedRules(ToolArguments args, bool isCreate) =>
-        UsageLimits.Rules(args, isCreate)
-            .Concat(LimitRules.Exclusive(args, "rate_limit_rpm", "rate_limits"))
-            .Concat(LimitRules.RateLimits(args))
-            .Concat(LimitRules.RotationPolicy(args))
-            .Concat(LimitRules.FutureDate(args, "expires_at"));
+        LimitRules.Shared(args, isCreate).Concat(LimitRules.RotationPolicy(args));
 }

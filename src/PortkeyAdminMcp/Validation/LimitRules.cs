@@ -11,6 +11,22 @@ public static class LimitRules
     /// <summary>The time rules that need "now" read it from here, so tests can fix it.</summary>
     public static TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    /// <summary>The rules every tool with flat limit arguments shares: usage limits, rate limits, expiry.</summary>
+    public static IEnumerable<FieldError> Shared(ToolArguments args, bool isCreate) =>
+        UsageLimits.Rules(args, isCreate)
+            .Concat(Exclusive(args, "rate_limit_rpm", "rate_limits"))
+            .Concat(RateLimits(args))
+            .Concat(FutureDate(args, "expires_at"));
+
+    /// <summary>An update that names only the record (and maybe dry_run) would send an empty body.</summary>
+    public static IEnumerable<FieldError> SomethingToUpdate(ToolArguments args, string idField)
+    {
+        if (!args.Names.Any(name => name != idField && name != "dry_run"))
+        {
+            yield return new FieldError("(arguments)", $"nothing to update: give at least one field besides {idField}");
+        }
+    }
+
     public static IEnumerable<FieldError> Exclusive(ToolArguments args, string first, string second)
     {
         if (args.Has(first) && args.Has(second))

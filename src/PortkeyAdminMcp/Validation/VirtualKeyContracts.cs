@@ -191,24 +191,11 @@ public static class VirtualKeyContracts
         }
     }
 
-    private static IEnumerable<FieldError> UpdateRules(ToolArguments args)
-    {
-        if (!args.Names.Any(name => name is not ("slug" or "dry_run")))
-        {
-            yield return new FieldError("(arguments)", "nothing to update: give at least one field besides slug");
-        }
-
-        foreach (var error in SharedRules(args, isCreate: false))
-        {
-            yield return error;
-        }
-    }
+    private static IEnumerable<FieldError> UpdateRules(ToolArguments args) =>
+        LimitRules.SomethingToUpdate(args, "slug").Concat(SharedRules(args, isCreate: false));
 
     private static IEnumerable<FieldError> SharedRules(ToolArguments args, bool isCreate) =>
-        UsageLimits.Rules(args, isCreate)
-            .Concat(LimitRules.Exclusive(args, "rate_limit_rpm", "rate_limits"))
-            .Concat(LimitRules.RateLimits(args))
-            .Concat(LimitRules.FutureDate(args, "expires_at"))
+        LimitRules.Shared(args, isCreate)
             .Concat(DefaultDeployment(args))
             .Concat(UniqueTargets(args));
 

@@ -4,23 +4,12 @@ using PortkeyAdminMcp.Tests.Support;
 
 namespace PortkeyAdminMcp.Tests.Tools;
 
-public class GetApiKeyTests : IAsyncLifetime
+public class GetApiKeyTests : StubbedServerTest
 {
-    private readonly PortkeyStub _portkey = new();
-    private InProcessServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await InProcessServer.StartAsync(_portkey);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _portkey.Dispose();
-    }
-
     private async Task<JsonElement> GetAsync(string body)
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, body);
-        var result = await _server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, body);
+        var result = await Server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
         Assert.True(result.IsError is not true, InProcessServer.Text(result));
         return result.StructuredContent!.Value;
     }
@@ -29,7 +18,7 @@ public class GetApiKeyTests : IAsyncLifetime
     public async Task Sends_one_GET_with_the_api_key_header_and_user_agent()
     {
         await GetAsync(LiveApiKey.Json);
-        var request = _portkey.Single("GET", $"api-keys/{LiveApiKey.Id}").RequestMessage;
+        var request = Portkey.Single("GET", $"api-keys/{LiveApiKey.Id}").RequestMessage;
         Assert.Equal(PortkeyStub.ApiKey, request.Headers!["x-portkey-api-key"].Single());
         Assert.StartsWith("PortkeyAdminMcp/", request.Headers!["User-Agent"].Single(), StringComparison.Ordinal);
         Assert.Null(request.Body);
@@ -127,8 +116,8 @@ public class GetApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task Text_block_carries_the_same_json_as_the_structured_content()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
-        var result = await _server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        var result = await Server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
         using var text = JsonDocument.Parse(InProcessServer.Text(result));
         Assert.True(JsonElement.DeepEquals(text.RootElement, result.StructuredContent!.Value));
     }
@@ -136,8 +125,8 @@ public class GetApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task A_wrongly_shaped_answer_is_an_error_not_a_crash()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, """{"id":"x","scopes":"all"}""");
-        var result = await _server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, """{"id":"x","scopes":"all"}""");
+        var result = await Server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
         Assert.True(result.IsError);
         Assert.Equal($"Portkey answered GET /api-keys/{LiveApiKey.Id} with JSON of an unexpected shape ($.scopes); nothing can be read from it.", InProcessServer.Text(result));
     }

@@ -5,32 +5,21 @@ using PortkeyAdminMcp.Tests.Support;
 namespace PortkeyAdminMcp.Tests.Tools;
 
 /// <summary>Each write tool end to end through the MCP client: the exact request upstream, the exact result.</summary>
-public class ToolCallTests : IAsyncLifetime
+public class ToolCallTests : StubbedServerTest
 {
     private const string OneTimeSecret = "pk-live-Ab3dEf6hIj9kLm2n";
-    private readonly PortkeyStub _portkey = new();
-    private InProcessServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await InProcessServer.StartAsync(_portkey);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _portkey.Dispose();
-    }
-
     [Fact]
     public async Task Create_api_key_posts_the_mapped_body_once_and_returns_the_one_time_secret()
     {
-        _portkey.Reply("POST", "api-keys/workspace/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{OneTimeSecret}}","object":"api-key"}""");
+        Portkey.Reply("POST", "api-keys/workspace/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{OneTimeSecret}}","object":"api-key"}""");
 
-        var result = await _server.CallAsync("create_api_key", """
+        var result = await Server.CallAsync("create_api_key", """
             {"name":"ci-bot","type":"workspace","sub_type":"service","workspace_id":"6e5a9f93-ae3a-46b4-a87d-2464d373ef7e",
              "scopes":["completions.write"],"credit_limit":250,"alert_threshold":80,"rate_limit_rpm":60,"alert_emails":["ops@example.com"]}
             """);
 
         Assert.True(result.IsError is not true, InProcessServer.Text(result));
-        var entry = _portkey.Single("POST", "api-keys/workspace/service");
+        var entry = Portkey.Single("POST", "api-keys/workspace/service");
         Assert.Equal(PortkeyStub.ApiKey, entry.RequestMessage.Headers!["x-portkey-api-key"].Single());
         Assert.StartsWith("application/json", entry.RequestMessage.Headers!["Content-Type"].Single(), StringComparison.Ordinal);
         PortkeyStub.AssertJsonEqual("""
@@ -45,19 +34,19 @@ public class ToolCallTests : IAsyncLifetime
         Assert.Equal("workspace-service", structured.GetProperty("type").GetString());
         Assert.Contains("only time", structured.GetProperty("warning").GetString(), StringComparison.Ordinal);
         // The secret is in the result by design (inline mode), and in no log line.
-        Assert.DoesNotContain(OneTimeSecret, _server.Log, StringComparison.Ordinal);
-        Assert.DoesNotContain(PortkeyStub.ApiKey, _server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(OneTimeSecret, Server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(PortkeyStub.ApiKey, Server.Log, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Create_api_key_with_invalid_arguments_sends_nothing()
     {
-        var result = await _server.CallAsync("create_api_key", """{"name":"x","type":"workspace","sub_type":"user","scopes":["logs.view"],"credit_limit":0}""");
+        var result = await Server.CallAsync("create_api_key", """{"name":"x","type":"workspace","sub_type":"user","scopes":["logs.view"],"credit_limit":0}""");
         Assert.True(result.IsError);
         Assert.Equal(
             "Invalid arguments for create_api_key (nothing was sent to Portkey):\n- credit_limit: must be at least 1 (got 0)\n- workspace_id: is required when type is workspace\n- user_id: is required when sub_type is user",
             InProcessServer.Text(result));
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
     }
 
     [Fact]
@@ -66,16 +55,16 @@ public class ToolCallTests : IAsyncLifetime
         var before = LiveApiKey.With("\"usage_limits\":null", "\"usage_limits\":{\"type\":\"tokens\",\"credit_limit\":100000,\"alert_threshold\":50000,\"periodic_reset\":\"weekly\"}");
         var after = LiveApiKey.With("\"usage_limits\":null", "\"usage_limits\":{\"type\":\"tokens\",\"credit_limit\":200000,\"alert_threshold\":100000,\"periodic_reset\":\"weekly\"}")
             .Replace("\"name\":\"gira-app\"", "\"name\":\"gira-app-2\"", StringComparison.Ordinal);
-        _portkey.ReplySequence("GET", $"api-keys/{LiveApiKey.Id}", (200, before), (200, after));
-        _portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
+        Portkey.ReplySequence("GET", $"api-keys/{LiveApiKey.Id}", (200, before), (200, after));
+        Portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
 
-        var result = await _server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","name":"gira-app-2","credit_limit":200000}""");
+        var result = await Server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","name":"gira-app-2","credit_limit":200000}""");
 
         Assert.True(result.IsError is not true, InProcessServer.Text(result));
-        Assert.Equal(["GET", "PUT", "GET"], _portkey.Requests.Select(r => r.RequestMessage.Method));
+        Assert.Equal(["GET", "PUT", "GET"], Portkey.Requests.Select(r => r.RequestMessage.Method));
         PortkeyStub.AssertJsonEqual(
             """{"name":"gira-app-2","usage_limits":{"type":"tokens","credit_limit":200000,"alert_threshold":100000,"periodic_reset":"weekly"}}""",
-            PortkeyStub.Body(_portkey.Single("PUT", $"api-keys/{LiveApiKey.Id}")));
+            PortkeyStub.Body(Portkey.Single("PUT", $"api-keys/{LiveApiKey.Id}")));
         var structured = result.StructuredContent!.Value;
         Assert.Equal("Updated.", structured.GetProperty("message").GetString());
         Assert.Equal(["credit_limit", "name"], structured.GetProperty("updated_fields").EnumerateArray().Select(e => e.GetString()));
@@ -86,26 +75,26 @@ public class ToolCallTests : IAsyncLifetime
     [Fact]
     public async Task Update_api_key_without_limits_does_not_read_first_and_clears_expiry_with_null()
     {
-        _portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        Portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
 
-        var result = await _server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","expires_at":null,"scopes":["logs.view"]}""");
+        var result = await Server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","expires_at":null,"scopes":["logs.view"]}""");
 
         Assert.True(result.IsError is not true, InProcessServer.Text(result));
-        Assert.Equal(["PUT", "GET"], _portkey.Requests.Select(r => r.RequestMessage.Method));
-        PortkeyStub.AssertJsonEqual("""{"scopes":["logs.view"],"expires_at":null}""", PortkeyStub.Body(_portkey.Single("PUT", $"api-keys/{LiveApiKey.Id}")));
+        Assert.Equal(["PUT", "GET"], Portkey.Requests.Select(r => r.RequestMessage.Method));
+        PortkeyStub.AssertJsonEqual("""{"scopes":["logs.view"],"expires_at":null}""", PortkeyStub.Body(Portkey.Single("PUT", $"api-keys/{LiveApiKey.Id}")));
     }
 
     [Fact]
     public async Task Update_alert_percentage_on_a_key_without_a_credit_limit_is_refused_before_the_put()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
-        var result = await _server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","alert_threshold":80}""");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        var result = await Server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","alert_threshold":80}""");
         Assert.True(result.IsError);
         Assert.Equal(
             "Invalid arguments for update_api_key (nothing was sent to Portkey):\n- alert_threshold: the record has no credit limit to take a percentage of; give credit_limit too",
             InProcessServer.Text(result));
-        Assert.Equal(0, _portkey.Count("PUT", $"api-keys/{LiveApiKey.Id}"));
+        Assert.Equal(0, Portkey.Count("PUT", $"api-keys/{LiveApiKey.Id}"));
     }
 
     [Theory]
@@ -114,26 +103,26 @@ public class ToolCallTests : IAsyncLifetime
     public async Task Create_virtual_key_accepts_both_answer_shapes_and_never_echoes_the_provider_key(string answer)
     {
         const string providerKey = "sk-proj-QwErTy123456";
-        _portkey.Reply("POST", "virtual-keys", 200, answer);
+        Portkey.Reply("POST", "virtual-keys", 200, answer);
 
-        var result = await _server.CallAsync("create_virtual_key", $$"""{"key":"{{providerKey}}","name":"openai-prod","provider":"openai","rate_limit_rpm":100}""");
+        var result = await Server.CallAsync("create_virtual_key", $$"""{"key":"{{providerKey}}","name":"openai-prod","provider":"openai","rate_limit_rpm":100}""");
 
         Assert.True(result.IsError is not true, InProcessServer.Text(result));
         PortkeyStub.AssertJsonEqual($$"""{"name":"openai-prod","provider":"openai","key":"{{providerKey}}","rate_limits":[{"type":"requests","unit":"rpm","value":100}]}""",
-            PortkeyStub.Body(_portkey.Single("POST", "virtual-keys")));
+            PortkeyStub.Body(Portkey.Single("POST", "virtual-keys")));
         var structured = result.StructuredContent!.Value;
         Assert.Equal("openai-prod-1a2b", structured.GetProperty("slug").GetString());
         Assert.DoesNotContain(providerKey, JsonSerializer.Serialize(result, ModelContextProtocol.McpJsonUtilities.DefaultOptions), StringComparison.Ordinal);
-        Assert.DoesNotContain(providerKey, _server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(providerKey, Server.Log, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Create_virtual_key_answer_without_slug_is_an_error_that_says_the_key_may_exist()
     {
-        _portkey.Reply("POST", "virtual-keys", 200, """{"success":true}""");
-        var result = await _server.CallAsync("create_virtual_key", """{"key":"sk-proj-QwErTy123456","name":"o","provider":"openai"}""");
+        Portkey.Reply("POST", "virtual-keys", 200, """{"success":true}""");
+        var result = await Server.CallAsync("create_virtual_key", """{"key":"sk-proj-QwErTy123456","name":"o","provider":"openai"}""");
         Assert.True(result.IsError);
         Assert.Contains("may exist", InProcessServer.Text(result), StringComparison.Ordinal);
-        Assert.Equal(1, _portkey.Count("POST", "virtual-keys"));
+        Assert.Equal(1, Portkey.Count("POST", "virtual-keys"));
     }
 }

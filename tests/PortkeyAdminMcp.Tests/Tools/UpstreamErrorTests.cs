@@ -4,21 +4,10 @@ using PortkeyAdminMcp.Tests.Support;
 namespace PortkeyAdminMcp.Tests.Tools;
 
 /// <summary>Portkey's failures become isError results that keep status, errorCode and message, with a hint.</summary>
-public class UpstreamErrorTests : IAsyncLifetime
+public class UpstreamErrorTests : StubbedServerTest
 {
-    private readonly PortkeyStub _portkey = new();
-    private InProcessServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await InProcessServer.StartAsync(_portkey);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _portkey.Dispose();
-    }
-
     private Task<ModelContextProtocol.Protocol.CallToolResult> GetAsync() =>
-        _server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        Server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
     [Theory]
     [InlineData(401, """{"success":false,"data":{"message":"Unauthorised Request"}}""", "HTTP 401 - Unauthorised Request\nHint: Portkey did not accept the API key: check that PORTKEY_API_KEY")]
@@ -27,18 +16,18 @@ public class UpstreamErrorTests : IAsyncLifetime
     [InlineData(400, """{"message":"Invalid request. Please check and try again.","errorCode":"AB01"}""", "HTTP 400 AB01 - Invalid request. Please check and try again.\nHint: Portkey rejected the request body")]
     public async Task Error_status_code_and_message_are_kept_with_a_hint(int status, string body, string expected)
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", status, body);
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", status, body);
         var result = await GetAsync();
         Assert.True(result.IsError);
         var text = InProcessServer.Text(result);
         Assert.StartsWith($"Portkey refused get_api_key (GET /api-keys/{LiveApiKey.Id}): {expected}", text, StringComparison.Ordinal);
-        Assert.Equal(1, _portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
+        Assert.Equal(1, Portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
     }
 
     [Fact]
     public async Task Rate_limited_answer_says_when_to_retry()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 429, """{"success":false,"data":{"message":"Rate limit exceeded","errorCode":"AB06"}}""",
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 429, """{"success":false,"data":{"message":"Rate limit exceeded","errorCode":"AB06"}}""",
             r => r.WithHeader("Retry-After", "120"));
         var result = await GetAsync();
         Assert.True(result.IsError);
@@ -47,14 +36,14 @@ public class UpstreamErrorTests : IAsyncLifetime
             "Hint: Portkey is rate-limiting this API key. Wait before retrying (honour Retry-After when Portkey gives it); do not loop.",
             InProcessServer.Text(result));
         // A Retry-After longer than the server will wait is reported, not waited out.
-        Assert.Equal(1, _portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
+        Assert.Equal(1, Portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
     }
 
     [Fact]
     public async Task Html_502_is_described_not_dumped()
     {
-        _portkey.Reply("POST", "virtual-keys", 502, null, r => r.WithHeader("Content-Type", "text/html").WithBody("<html><body>Bad gateway</body></html>"));
-        var result = await _server.CallAsync("create_virtual_key", """{"key":"sk-proj-QwErTy123456","name":"o","provider":"openai"}""");
+        Portkey.Reply("POST", "virtual-keys", 502, null, r => r.WithHeader("Content-Type", "text/html").WithBody("<html><body>Bad gateway</body></html>"));
+        var result = await Server.CallAsync("create_virtual_key", """{"key":"sk-proj-QwErTy123456","name":"o","provider":"openai"}""");
         Assert.True(result.IsError);
         Assert.StartsWith("Portkey refused create_virtual_key (POST /virtual-keys): HTTP 502 - Bad Gateway (an HTML page of 37 characters, not shown)\nHint: Portkey had a server-side problem.",
             InProcessServer.Text(result), StringComparison.Ordinal);
@@ -63,34 +52,34 @@ public class UpstreamErrorTests : IAsyncLifetime
     [Fact]
     public async Task Get_is_retried_after_a_503_and_then_succeeds()
     {
-        _portkey.ReplySequence("GET", $"api-keys/{LiveApiKey.Id}", (503, """{"message":"unavailable"}"""), (200, LiveApiKey.Json));
+        Portkey.ReplySequence("GET", $"api-keys/{LiveApiKey.Id}", (503, """{"message":"unavailable"}"""), (200, LiveApiKey.Json));
         var result = await GetAsync();
         Assert.True(result.IsError is not true, InProcessServer.Text(result));
-        Assert.Equal(2, _portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
+        Assert.Equal(2, Portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
     }
 
     [Fact]
     public async Task Get_gives_up_after_three_attempts()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 500, """{"message":"boom"}""");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 500, """{"message":"boom"}""");
         var result = await GetAsync();
         Assert.True(result.IsError);
-        Assert.Equal(3, _portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
+        Assert.Equal(3, Portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
     }
 
     [Fact]
     public async Task Post_is_never_retried_after_a_503()
     {
-        _portkey.ReplySequence("POST", "api-keys/organisation/service", (503, """{"message":"unavailable"}"""), (200, """{"id":"x","key":"pk-second-key-000"}"""));
-        var result = await _server.CallAsync("create_api_key", """{"name":"a","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}""");
+        Portkey.ReplySequence("POST", "api-keys/organisation/service", (503, """{"message":"unavailable"}"""), (200, """{"id":"x","key":"pk-second-key-000"}"""));
+        var result = await Server.CallAsync("create_api_key", """{"name":"a","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}""");
         Assert.True(result.IsError);
-        Assert.Equal(1, _portkey.Count("POST", "api-keys/organisation/service"));
+        Assert.Equal(1, Portkey.Count("POST", "api-keys/organisation/service"));
     }
 
     [Fact]
     public async Task Malformed_json_is_an_error()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, """{"id": "60571396""");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, """{"id": "60571396""");
         var result = await GetAsync();
         Assert.True(result.IsError);
         Assert.Equal($"Portkey answered GET /api-keys/{LiveApiKey.Id} with a body that is not valid JSON (16 characters, not shown); nothing can be read from it.", InProcessServer.Text(result));
@@ -99,17 +88,17 @@ public class UpstreamErrorTests : IAsyncLifetime
     [Fact]
     public async Task Redirects_are_not_followed()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 302, null, r => r.WithHeader("Location", "http://127.0.0.1:9/steal"));
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 302, null, r => r.WithHeader("Location", "http://127.0.0.1:9/steal"));
         var result = await GetAsync();
         Assert.True(result.IsError);
         Assert.Contains("redirect, which this server does not follow", InProcessServer.Text(result), StringComparison.Ordinal);
-        Assert.Single(_portkey.Requests);
+        Assert.Single(Portkey.Requests);
     }
 
     [Fact]
     public async Task Error_messages_never_echo_a_known_secret()
     {
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 401, $$$"""{"data":{"message":"Key {{{PortkeyStub.ApiKey}}} is invalid"}}""");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 401, $$$"""{"data":{"message":"Key {{{PortkeyStub.ApiKey}}} is invalid"}}""");
         var result = await GetAsync();
         Assert.DoesNotContain(PortkeyStub.ApiKey, InProcessServer.Text(result), StringComparison.Ordinal);
         Assert.Contains("Key [REDACTED] is invalid", InProcessServer.Text(result), StringComparison.Ordinal);
