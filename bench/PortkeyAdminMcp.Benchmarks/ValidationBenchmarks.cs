@@ -35,7 +35,7 @@ public class ValidationBenchmarks
     public PortkeyRequest GetApiKey() => Valid(ApiKeyContracts.Get, _get, args => ApiKeyRequests.Get(args.String("id")!));
 
     [Benchmark]
-    public PortkeyRequest CreateVirtualKey() => Valid(VirtualKeyContracts.Create, _virtualKey, VirtualKeyRequests.Create);
+    public PortkeyRequest CreateVirtualKey() => Valid(VirtualKeyContracts.Create, _virtualKey, args => VirtualKeyRequests.Create(args));
 
     private static PortkeyRequest Valid(ToolContract contract, ToolArguments args, Func<ToolArguments, PortkeyRequest> map) =>
         contract.Check(args).Count == 0 ? map(args) : throw new InvalidOperationException("benchmark input is invalid");

@@ -32,6 +32,7 @@ try
 {
     // Checked before the transport starts, so a bad setting is one line on stderr and nothing else.
     _ = host.Services.GetRequiredService<IOptions<PortkeyOptions>>().Value;
+    _ = host.Services.GetRequiredService<IOptions<SecretOptions>>().Value;
 }
 catch (OptionsValidationException exception)
 {

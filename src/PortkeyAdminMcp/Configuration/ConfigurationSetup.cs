@@ -21,6 +21,23 @@ public static class ConfigurationSetup
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortkeyOptions>, PortkeyOptionsValidator>();
+
+        services.AddOptions<SecretOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Output = configuration[SecretOptions.OutputVariable] is { Length: > 0 } output ? output.Trim().ToLowerInvariant() : "inline";
+                if (configuration[SecretOptions.DirectoryVariable] is { Length: > 0 } directory)
+                {
+                    options.Directory = directory.Trim();
+                }
+
+                options.EnvAllow = configuration[SecretOptions.EnvAllowVariable];
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecretOptions>, SecretOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SecretFileWriter>();
+        services.AddSingleton<KeyReferences>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using PortkeyAdminMcp.Portkey;
@@ -9,8 +10,16 @@ using PortkeyAdminMcp.Validation;
 namespace PortkeyAdminMcp.Tools;
 
 /// <summary>The API-key tools. Arguments are read raw (absent differs from null) and checked by <see cref="ToolRunner"/>.</summary>
-public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, SecretRegistry secrets)
+public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, SecretRegistry secrets, SecretFileWriter secretFiles, IOptions<SecretOptions> secretOptions)
 {
+    public const string FileWarning =
+        "The secret was written to key_file (owner-only) and is not in this conversation. Move it to a secret manager; " +
+        "Portkey never shows it again.";
+
+    public const string FallbackWarning =
+        "The secret could not be written to its file, so it is shown here instead and is now in this conversation's " +
+        "transcript. Store it in a secret manager now.";
+
     public const string OneTimeSecretWarning =
         "This is the only time Portkey shows this secret, and it is now in this conversation's transcript. " +
         "Store it in a secret manager now; it cannot be retrieved again (rotate the key to get a new one).";
@@ -25,6 +34,7 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
             (args, _) => Task.FromResult(ApiKeyRequests.Create(args)),
             async (args, request, ct) =>
             {
+                EnsureSecretFolder();
                 var created = await portkey.SendAsync(request, PortkeyJsonContext.Default.CreatedApiKeyRecord, ct);
                 const string Incomplete = "Portkey answered the create without an id or key. The key may exist: list keys before creating another.";
                 RememberSecret(created.Key, Incomplete);
@@ -33,13 +43,17 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
                     throw new PortkeyTransportException(Incomplete);
                 }
 
+                var delivery = Deliver(created.Id!, created.Key!, rotation: false);
                 return ToolResults.Success(new CreatedApiKey
                 {
                     Id = created.Id!,
-                    Key = created.Key!,
+                    Key = delivery.Key,
+                    KeyFile = delivery.File,
+                    KeyMasked = delivery.Masked,
+                    KeySha256 = delivery.Fingerprint,
                     Name = args.String("name")!,
                     Type = $"{args.String("type")}-{args.String("sub_type")}",
-                    Warning = OneTimeSecretWarning,
+                    Warning = delivery.Warning,
                 }, ToolJsonContext.Default.CreatedApiKey);
             }, cancellationToken);
 
@@ -121,18 +135,53 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
             (args, _) => Task.FromResult(ApiKeyRequests.Rotate(args)),
             async (args, request, ct) =>
             {
+                EnsureSecretFolder();
                 var rotated = await portkey.SendAsync(request, PortkeyJsonContext.Default.RotatedApiKeyRecord, ct);
                 RememberSecret(rotated.Key,
                     "Portkey answered the rotation without a new key. It may have rotated: check get_api_key before rotating again.");
 
+                var id = rotated.Id ?? args.String("id")!;
+                var delivery = Deliver(id, rotated.Key!, rotation: true);
                 return ToolResults.Success(new RotatedApiKey
                 {
-                    Id = rotated.Id ?? args.String("id")!,
-                    Key = rotated.Key!,
+                    Id = id,
+                    Key = delivery.Key,
+                    KeyFile = delivery.File,
+                    KeyMasked = delivery.Masked,
+                    KeySha256 = delivery.Fingerprint,
                     KeyTransitionExpiresAt = rotated.KeyTransitionExpiresAt,
-                    Warning = OneTimeSecretWarning,
+                    Warning = delivery.Warning,
                 }, ToolJsonContext.Default.RotatedApiKey);
             }, cancellationToken);
+
+    /// <summary>In file mode, a key is only created when its secret has somewhere to go.</summary>
+    private void EnsureSecretFolder()
+    {
+        if (secretOptions.Value.WritesFiles && secretFiles.ProblemWithDirectory() is { } problem)
+        {
+            throw new PortkeyTransportException(problem);
+        }
+    }
+
+    /// <summary>Inline: the secret in the result (the seed behaviour). File: a path, a masked form and a fingerprint; inline only if the write fails.</summary>
+    private (string? Key, string? File, string? Masked, string? Fingerprint, string Warning) Deliver(string id, string secret, bool rotation)
+    {
+        if (!secretOptions.Value.WritesFiles)
+        {
+            return (secret, null, null, null, OneTimeSecretWarning);
+        }
+
+        try
+        {
+            var path = secretFiles.Write(id, secret, rotation);
+            return (null, path, SecretFileWriter.Masked(secret), SecretFileWriter.Fingerprint(secret), FileWarning);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The key exists now; losing its only copy would be worse than showing it.
+            return (secret, null, null, null, FallbackWarning);
+        }
+    }
 
     /// <summary>A one-time secret is registered for scrubbing before anything else can log it; a missing one is a fault.</summary>
     private void RememberSecret(string? secret, string missingMessage)

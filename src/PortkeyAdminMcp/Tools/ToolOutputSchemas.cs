@@ -36,13 +36,16 @@ public static class ToolOutputSchemas
         ("expires_at", s_string), ("reset_usage", s_number), ("last_reset_at", s_string), ("created_at", s_string),
         ("model_config", s_object));
 
+    // key in inline mode; key_file, key_masked and key_sha256 in file mode.
     public static readonly Schema CreatedApiKey = OrDryRun(Object(
-        ["id", "key", "name", "type", "warning"],
-        ("id", s_string), ("key", s_string), ("name", s_string), ("type", s_string), ("warning", s_string)));
+        ["id", "name", "type", "warning"],
+        ("id", s_string), ("key", s_string), ("key_file", s_string), ("key_masked", s_string), ("key_sha256", s_string),
+        ("name", s_string), ("type", s_string), ("warning", s_string)));
 
     public static readonly Schema RotatedApiKey = OrDryRun(Object(
-        ["id", "key", "warning"],
-        ("id", s_string), ("key", s_string), ("key_transition_expires_at", s_string), ("warning", s_string)));
+        ["id", "warning"],
+        ("id", s_string), ("key", s_string), ("key_file", s_string), ("key_masked", s_string), ("key_sha256", s_string),
+        ("key_transition_expires_at", s_string), ("warning", s_string)));
 
     public static readonly Schema CreatedVirtualKey = OrDryRun(Object(
         ["slug", "name", "provider"],

@@ -9,7 +9,10 @@ namespace PortkeyAdminMcp.Tools;
 public sealed class CreatedApiKey
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("key")] public required string Key { get; init; }
+    [JsonPropertyName("key")] public string? Key { get; init; }
+    [JsonPropertyName("key_file")] public string? KeyFile { get; init; }
+    [JsonPropertyName("key_masked")] public string? KeyMasked { get; init; }
+    [JsonPropertyName("key_sha256")] public string? KeySha256 { get; init; }
     [JsonPropertyName("name")] public required string Name { get; init; }
     [JsonPropertyName("type")] public required string Type { get; init; }
     [JsonPropertyName("warning")] public required string Warning { get; init; }
@@ -236,7 +239,10 @@ public static class Page
 public sealed class RotatedApiKey
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("key")] public required string Key { get; init; }
+    [JsonPropertyName("key")] public string? Key { get; init; }
+    [JsonPropertyName("key_file")] public string? KeyFile { get; init; }
+    [JsonPropertyName("key_masked")] public string? KeyMasked { get; init; }
+    [JsonPropertyName("key_sha256")] public string? KeySha256 { get; init; }
     [JsonPropertyName("key_transition_expires_at")] public string? KeyTransitionExpiresAt { get; init; }
     [JsonPropertyName("warning")] public required string Warning { get; init; }
 }

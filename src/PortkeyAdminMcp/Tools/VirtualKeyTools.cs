@@ -3,12 +3,13 @@ using System.Text.Json;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using PortkeyAdminMcp.Portkey;
+using PortkeyAdminMcp.Security;
 using PortkeyAdminMcp.Validation;
 
 namespace PortkeyAdminMcp.Tools;
 
 /// <summary>The virtual-key tools. Provider keys go to Portkey and nowhere else: never into a result or a log.</summary>
-public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
+public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey, KeyReferences references)
 {
     private const string Deprecation =
         " Deprecated by Portkey in favour of Providers/Integrations; existing virtual keys keep working.";
@@ -21,7 +22,12 @@ public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
         "dry_run shows the request (key masked), sends nothing." + Deprecation)]
     public Task<CallToolResult> CreateVirtualKey(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken) =>
         runner.RunAsync(VirtualKeyContracts.Create, context,
-            (args, _) => Task.FromResult(VirtualKeyRequests.Create(args)),
+            (args, _) =>
+            {
+                var errors = new List<FieldError>();
+                var request = VirtualKeyRequests.Create(args, references, errors);
+                return errors.Count > 0 ? throw new ToolInputException(errors) : Task.FromResult(request);
+            },
             async (args, request, ct) =>
             {
                 var answer = await portkey.SendAsync(request, ct);
@@ -75,7 +81,7 @@ public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey)
                     ? await portkey.SendAsync(VirtualKeyRequests.Get(args.String("slug")!), PortkeyJsonContext.Default.VirtualKeyRecord, ct)
                     : null;
                 var errors = new List<FieldError>();
-                var request = VirtualKeyRequests.Update(args, current, errors);
+                var request = VirtualKeyRequests.Update(args, current, errors, references);
                 return errors.Count > 0 ? throw new ToolInputException(errors) : request;
             },
             async (args, request, ct) =>

@@ -2,19 +2,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Portkey.Models;
+using PortkeyAdminMcp.Security;
 
 namespace PortkeyAdminMcp.Validation;
 
 /// <summary>Validated virtual-key arguments → the exact Portkey request (reference §3).</summary>
 public static class VirtualKeyRequests
 {
-    public static PortkeyRequest Create(ToolArguments args)
+    public static PortkeyRequest Create(ToolArguments args, KeyReferences? references = null, List<FieldError>? errors = null)
     {
         var body = new JsonObject
         {
             ["name"] = args.String("name"),
             ["provider"] = args.String("provider"),
-            ["key"] = args.String("key"),
         };
         ApiKeyRequests.CopyString(args, body, "note");
         ApiKeyRequests.CopyString(args, body, "workspace_id");
@@ -24,6 +24,7 @@ public static class VirtualKeyRequests
         ApiKeyRequests.CopyString(args, body, "deployment_name", "deploymentName");
         ApiKeyRequests.CopyString(args, body, "expires_at");
         CopyShared(args, body);
+        ResolveKey(args, body, references, errors);
 
         if (UsageLimits.ForCreate(args) is { } limits)
         {
@@ -47,14 +48,14 @@ public static class VirtualKeyRequests
     public static bool UpdateNeedsCurrent(ToolArguments args) =>
         (UsageLimits.Touched(args) && !args.IsNull("credit_limit")) || args.HasValue("rate_limit_rpm");
 
-    public static PortkeyRequest Update(ToolArguments args, VirtualKeyRecord? current, List<FieldError> errors)
+    public static PortkeyRequest Update(ToolArguments args, VirtualKeyRecord? current, List<FieldError> errors, KeyReferences? references = null)
     {
         var body = new JsonObject();
         ApiKeyRequests.CopyString(args, body, "name");
-        ApiKeyRequests.CopyString(args, body, "key");
         ApiKeyRequests.CopyNullable(args, body, "note");
         ApiKeyRequests.CopyNullable(args, body, "expires_at");
         CopyShared(args, body);
+        ResolveKey(args, body, references, errors);
 
         if (UsageLimits.Touched(args))
         {
@@ -67,6 +68,40 @@ public static class VirtualKeyRequests
         }
 
         return PortkeyRequest.Put(["virtual-keys", args.String("slug")!], body);
+    }
+
+    /// <summary>
+    /// A literal key goes into the body; <c>${env:NAME}</c> is replaced by the variable's value; <c>${secret:…}</c>
+    /// sends no key and maps the key field to the Secret Reference instead.
+    /// </summary>
+    private static void ResolveKey(ToolArguments args, JsonObject body, KeyReferences? references, List<FieldError>? errors)
+    {
+        if (args.String("key") is not { } value)
+        {
+            return;
+        }
+
+        var problems = errors ?? [];
+        var (key, mapping) = (references ?? KeyReferences.None).Resolve(value, "key", problems);
+        if (errors is null && problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", problems));
+        }
+
+        if (key is not null)
+        {
+            body["key"] = key;
+        }
+
+        if (mapping is not null)
+        {
+            if (body["secret_mappings"] is not JsonArray mappings)
+            {
+                body["secret_mappings"] = mappings = [];
+            }
+
+            mappings.Add((JsonNode)mapping);
+        }
     }
 
     private static void CopyShared(ToolArguments args, JsonObject body)
