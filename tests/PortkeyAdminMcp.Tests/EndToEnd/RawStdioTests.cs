@@ -62,6 +62,64 @@ public class RawStdioTests
         Assert.DoesNotContain(PortkeyStub.ApiKey, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task In_file_mode_with_an_env_reference_no_secret_crosses_stdout_or_stderr()
+    {
+        const string oneTime = "pk-live-E2eFileModeSecret9";
+        const string providerKey = "sk-proj-E2eFromEnvironment9";
+        var folder = Path.Combine(Path.GetTempPath(), "pk-e2e-" + Guid.NewGuid().ToString("N"));
+        using var portkey = new PortkeyStub();
+        portkey.Reply("POST", "api-keys/organisation/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{oneTime}}"}""");
+        portkey.Reply("POST", "virtual-keys", 200, """{"slug":"oa-1"}""");
+        using var process = ServerExecutable.Start(new Dictionary<string, string?>
+        {
+            ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
+            ["PORTKEY_BASE_URL"] = portkey.BaseUrl,
+            ["PORTKEY_MCP_SECRET_OUTPUT"] = "file",
+            ["PORTKEY_MCP_SECRET_DIR"] = folder,
+            ["PORTKEY_MCP_KEY_ENV_ALLOW"] = "OPENAI_API_KEY",
+            ["OPENAI_API_KEY"] = providerKey,
+            ["Logging__LogLevel__Default"] = "Trace",
+        });
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = new System.Text.StringBuilder();
+
+        async Task<string> SendAsync(string message, int id)
+        {
+            await process.StandardInput.WriteLineAsync(message);
+            await process.StandardInput.FlushAsync();
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(Bounded.Token(30)) ?? throw new InvalidOperationException("stdout closed");
+                stdout.AppendLine(line);
+                if (line.Contains($"\"id\":{id}", StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+
+        await SendAsync(Initialize, 1);
+        await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        var created = await SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"create_api_key","arguments":{"name":"a","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}}}""", 2);
+        Assert.Contains("key_file", created, StringComparison.Ordinal);
+        await SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"create_virtual_key","arguments":{"key":"${env:OPENAI_API_KEY}","name":"oa","provider":"openai"}}}""", 3);
+        process.StandardInput.Close();
+        stdout.Append(await process.StandardOutput.ReadToEndAsync(Bounded.Token(30)));
+        await process.WaitForExitAsync(Bounded.Token(30));
+
+        PortkeyStub.AssertJsonEqual($$"""{"name":"oa","provider":"openai","key":"{{providerKey}}"}""", PortkeyStub.Body(portkey.Single("POST", "virtual-keys")));
+        Assert.Equal(oneTime + "\n", await File.ReadAllTextAsync(Path.Combine(folder, LiveApiKey.Id + ".key")));
+        var errors = await stderr;
+        foreach (var secret in new[] { oneTime, providerKey, PortkeyStub.ApiKey })
+        {
+            Assert.DoesNotContain(secret, stdout.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, errors, StringComparison.Ordinal);
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("http://api.portkey.ai/v1", "plain http to 'api.portkey.ai'")]
     [InlineData("ftp://example.com/v1", "got scheme 'ftp'")]
@@ -83,6 +141,16 @@ public class RawStdioTests
         var (exitCode, stderr) = await RunToExitAsync(new() { ["PORTKEY_TIMEOUT_SECONDS"] = "soon" });
         Assert.NotEqual(0, exitCode);
         Assert.Equal("portkey-admin-mcp: cannot start: PORTKEY_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600 (got 'soon')", stderr.Trim());
+    }
+
+    [Theory]
+    [InlineData("PORTKEY_MCP_SECRET_OUTPUT", "clipboard", "PORTKEY_MCP_SECRET_OUTPUT must be inline or file (got 'clipboard')")]
+    [InlineData("PORTKEY_MCP_KEY_ENV_ALLOW", "OPENAI_API_KEY,not a name", "PORTKEY_MCP_KEY_ENV_ALLOW lists 'not a name', which is not an environment variable name")]
+    public async Task A_bad_secret_setting_stops_start_up_with_a_one_line_reason(string variable, string value, string reason)
+    {
+        var (exitCode, stderr) = await RunToExitAsync(new() { [variable] = value });
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal($"portkey-admin-mcp: cannot start: {reason}", stderr.Trim());
     }
 
     private static async Task<(int ExitCode, string Stderr)> RunToExitAsync(Dictionary<string, string?> environment)
