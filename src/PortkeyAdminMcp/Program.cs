@@ -19,6 +19,8 @@ builder.Logging
     .AddProvider(new RedactingStderrLoggerProvider(secrets));
 
 builder.Services.AddPortkeyAdminMcp().WithStdioServerTransport();
+// A backstop: nothing this server does on shutdown needs long, and a client waits for the process to end.
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
 if (!Console.IsInputRedirected)
 {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ModelContextProtocol.Protocol;
 using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Portkey;
@@ -14,6 +15,8 @@ public static class ServerSetup
         services.AddPortkeyOptions();
         services.AddPortkeyClient(ServerIdentity.Version);
         services.AddSingleton<ToolRunner>();
+        services.AddSingleton<ClientConnection>();
+        services.AddHostedService<ClientConnection.Watcher>();
 
         return services
             .AddMcpServer(options =>

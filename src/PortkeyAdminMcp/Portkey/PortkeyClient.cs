@@ -19,6 +19,7 @@ public sealed partial class PortkeyClient(
     HttpClient http,
     IOptions<PortkeyOptions> options,
     SecretRegistry secrets,
+    ClientConnection client,
     ILogger<PortkeyClient> logger)
 {
     public const string ApiKeyHeader = "x-portkey-api-key";
@@ -66,8 +67,11 @@ public sealed partial class PortkeyClient(
         }
     }
 
-    private async Task<string> SendRawAsync(PortkeyRequest request, CancellationToken cancellationToken)
+    private async Task<string> SendRawAsync(PortkeyRequest request, CancellationToken requestCancelled)
     {
+        // A client that has closed stdin will never read the answer; a call still waiting on Portkey must not hold the exit up.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestCancelled, client.Gone);
+        var cancellationToken = linked.Token;
         var settings = options.Value;
         if (!settings.HasApiKey)
         {

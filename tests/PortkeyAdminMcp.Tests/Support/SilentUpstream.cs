@@ -8,18 +8,35 @@ namespace PortkeyAdminMcp.Tests.Support;
 /// A loopback HTTP endpoint that reads each request and never answers: it counts requests the moment
 /// they arrive, which a stub that logs after responding cannot do for a request the client gave up on.
 /// </summary>
-public sealed class SilentUpstream : IDisposable
+public sealed class SilentUpstream(SilentUpstream.Behaviour behaviour = SilentUpstream.Behaviour.Silent) : IDisposable
 {
+    public enum Behaviour
+    {
+        /// <summary>Never answer.</summary>
+        Silent,
+
+        /// <summary>Reset the connection as soon as a request arrives.</summary>
+        Reset,
+
+        /// <summary>Promise a body, send part of it, close.</summary>
+        Truncated,
+    }
+
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _connections = [];
     private readonly List<string> _requestLines = [];
 
-    public SilentUpstream()
+    private int _closedByClient;
+
+    public void Start()
     {
         _listener.Start();
         _ = AcceptAsync();
     }
+
+    /// <summary>Connections the client closed (an abandoned or cancelled request).</summary>
+    public int ClosedByClient => Volatile.Read(ref _closedByClient);
 
     public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1";
 
@@ -69,6 +86,7 @@ public sealed class SilentUpstream : IDisposable
                 var read = await stream.ReadAsync(buffer, _stop.Token);
                 if (read == 0)
                 {
+                    Interlocked.Increment(ref _closedByClient);
                     return;
                 }
 
@@ -82,12 +100,28 @@ public sealed class SilentUpstream : IDisposable
                     }
 
                     received.Clear();
+                    switch (behaviour)
+                    {
+                        case Behaviour.Reset:
+                            client.Client.LingerState = new LingerOption(true, 0);
+                            client.Close();
+                            return;
+                        case Behaviour.Truncated:
+                            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"id\":\"60571396"), _stop.Token);
+                            client.Close();
+                            return;
+                    }
                 }
             }
         }
+        catch (IOException)
+        {
+            Interlocked.Increment(ref _closedByClient);
+        }
         catch (Exception)
         {
-            // The client gave up on us: exactly what these tests provoke.
+            // Stopped or disposed.
         }
     }
 

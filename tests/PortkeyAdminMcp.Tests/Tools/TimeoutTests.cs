@@ -9,12 +9,16 @@ public class TimeoutTests : IAsyncLifetime
     private readonly SilentUpstream _upstream = new();
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+    public async Task InitializeAsync()
+    {
+        _upstream.Start();
+        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
     {
         ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
         ["PORTKEY_BASE_URL"] = _upstream.BaseUrl,
         ["PORTKEY_TIMEOUT_SECONDS"] = "1",
     });
+    }
 
     public async Task DisposeAsync()
     {

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using CsCheck;
+using ModelContextProtocol;
+using PortkeyAdminMcp.Tests.Support;
+using PortkeyAdminMcp.Tools;
+
+namespace PortkeyAdminMcp.Tests.Hardening;
+
+/// <summary>
+/// Generated argument objects thrown at every tool: wrong types, huge strings, deep nesting, odd Unicode,
+/// nulls, extra fields, and near-valid mixes. Every call must end in a result (or a JSON-RPC error), and the
+/// server must keep answering.
+/// </summary>
+public class GeneratedArgumentTests : StubbedServerTest
+{
+    private static readonly string[] s_names =
+        ["id", "slug", "name", "type", "sub_type", "scopes", "key", "provider", "credit_limit", "alert_threshold", "rate_limit_rpm",
+         "rate_limits", "expires_at", "workspace_id", "user_id", "default_metadata", "rotation_policy", "dry_run", "page_size", "\u0000", "名前", "__proto__"];
+
+    private static Gen<JsonNode?> Value(int depth)
+    {
+        var scalar = Gen.OneOf(
+            Gen.Bool.Select(_ => (JsonNode?)null),
+            Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b)),
+            Gen.Double.Select(d => double.IsFinite(d) ? (JsonNode?)JsonValue.Create(d) : JsonValue.Create(0)),
+            Gen.Int.Select(i => (JsonNode?)JsonValue.Create(i)),
+            Gen.String.Select(s => (JsonNode?)JsonValue.Create(s)),
+            Gen.Char.Array[0, 300].Select(c => (JsonNode?)JsonValue.Create(new string(c))),
+            Gen.Int[1, 200_000].Select(n => (JsonNode?)JsonValue.Create(new string('x', n))),
+            Gen.OneOf("60571396-bd81-4e58-8c82-4858930ede0b", "workspace", "organisation", "service", "user", "openai",
+                "2030-01-01T00:00:00Z", "${env:HOME}", "${secret:sr-1#k}", "../admin", "\uD800", "\u202Eevil").Select(s => (JsonNode?)JsonValue.Create(s)));
+        if (depth <= 0)
+        {
+            return scalar;
+        }
+
+        var child = Value(depth - 1);
+        return Gen.Frequency(
+            (6, scalar),
+            (1, child.Array[0, 4].Select(items => (JsonNode?)new JsonArray(items))),
+            (1, Gen.Select(Gen.OneOf(s_names), child).Array[0, 4].Select(members => (JsonNode?)Object(members))));
+    }
+
+    private static JsonObject Object((string Name, JsonNode? Value)[] members)
+    {
+        var result = new JsonObject();
+        foreach (var (name, value) in members)
+        {
+            result[name] = value;
+        }
+
+        return result;
+    }
+
+    /// <summary>Nesting deep enough to be hostile, built directly (generators keep it shallow).</summary>
+    private static JsonNode Deep(int depth)
+    {
+        JsonNode node = JsonValue.Create(1);
+        for (var i = 0; i < depth; i++)
+        {
+            node = new JsonObject { ["a"] = node };
+        }
+
+        return node;
+    }
+
+    [Fact]
+    public async Task Every_tool_answers_every_generated_argument_object()
+    {
+        var tools = ToolCatalog.Entries.Keys.ToArray();
+        var calls = Gen.Select(Gen.OneOf(tools), Gen.Select(Gen.OneOf(s_names), Value(3)).Array[0, 8].Select(Object));
+        var answered = 0;
+        var protocolErrors = 0;
+
+        async Task CallAsync(string tool, JsonObject arguments)
+        {
+            var dictionary = arguments.ToDictionary(p => p.Key, p => (object?)p.Value?.DeepClone());
+            try
+            {
+                var result = await Server.Client.CallToolAsync(tool, dictionary, cancellationToken: Bounded.Token());
+                Assert.NotEmpty(result.Content);
+                InProcessServer.AssertMatchesOutputSchema(tool, result);
+                Interlocked.Increment(ref answered);
+            }
+            catch (McpProtocolException)
+            {
+                Interlocked.Increment(ref protocolErrors);
+            }
+        }
+
+        await Check.SampleAsync(calls, pair => CallAsync(pair.Item1, pair.Item2), iter: 1500, threads: 1);
+        foreach (var tool in tools)
+        {
+            await CallAsync(tool, new JsonObject { ["default_metadata"] = Deep(60), ["id"] = Deep(60), ["slug"] = Deep(60) });
+        }
+
+        Assert.True(answered + protocolErrors >= 1500 + tools.Length);
+        Assert.Equal(11, (await Server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+    }
+}
