@@ -19,19 +19,12 @@ public class LifecycleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (command, arguments) = ServerExecutable.Command;
-        _client = await McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
+        _client = await ServerExecutable.ConnectAsync(new Dictionary<string, string?>
         {
-            Command = command,
-            Arguments = arguments,
-            EnvironmentVariables = new Dictionary<string, string?>
-            {
-                ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
-                ["PORTKEY_BASE_URL"] = _portkey.BaseUrl,
-                ["Logging__LogLevel__Default"] = "Trace",
-            },
-            StandardErrorLines = _stderr.Enqueue,
-        }), cancellationToken: Bounded.Token());
+            ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
+            ["PORTKEY_BASE_URL"] = _portkey.BaseUrl,
+            ["Logging__LogLevel__Default"] = "Trace",
+        }, _stderr.Enqueue);
     }
 
     public async Task DisposeAsync()

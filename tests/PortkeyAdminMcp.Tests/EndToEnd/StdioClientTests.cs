@@ -34,19 +34,7 @@ public class StdioClientTests : IAsyncLifetime
         _portkey.Dispose();
     }
 
-    private async Task<McpClient> ConnectAsync(Dictionary<string, string?> environment)
-    {
-        var (command, arguments) = ServerExecutable.Command;
-        var transport = new StdioClientTransport(new StdioClientTransportOptions
-        {
-            Name = "portkey-admin-mcp",
-            Command = command,
-            Arguments = arguments,
-            EnvironmentVariables = environment,
-            StandardErrorLines = _stderr.Enqueue,
-        });
-        return await McpClient.CreateAsync(transport, cancellationToken: Bounded.Token());
-    }
+    private Task<McpClient> ConnectAsync(Dictionary<string, string?> environment) => ServerExecutable.ConnectAsync(environment, _stderr.Enqueue);
 
     private Task<CallToolResult> CallAsync(McpClient client, string tool, string json) =>
         client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token()).AsTask();

@@ -38,6 +38,21 @@ public static class ServerExecutable
         return File.Exists(apphost) ? apphost : System.IO.Path.Combine(output, "PortkeyAdminMcp.dll");
     }
 
+    /// <summary>Connects the SDK's own client to a fresh server process, as Claude Desktop would.</summary>
+    public static Task<ModelContextProtocol.Client.McpClient> ConnectAsync(Dictionary<string, string?> environment, Action<string> stderrLine)
+    {
+        var (command, arguments) = Command;
+        var transport = new ModelContextProtocol.Client.StdioClientTransport(new ModelContextProtocol.Client.StdioClientTransportOptions
+        {
+            Name = "portkey-admin-mcp",
+            Command = command,
+            Arguments = arguments,
+            EnvironmentVariables = environment,
+            StandardErrorLines = stderrLine,
+        });
+        return ModelContextProtocol.Client.McpClient.CreateAsync(transport, cancellationToken: Bounded.Token());
+    }
+
     /// <summary>Starts the server with redirected stdio and only the given environment (plus what a process needs to run).</summary>
     public static Process Start(IDictionary<string, string?> environment)
     {

@@ -13,11 +13,11 @@ public class TimeoutTests : IAsyncLifetime
     {
         _upstream.Start();
         _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
-    {
-        ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
-        ["PORTKEY_BASE_URL"] = _upstream.BaseUrl,
-        ["PORTKEY_TIMEOUT_SECONDS"] = "1",
-    });
+        {
+            ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
+            ["PORTKEY_BASE_URL"] = _upstream.BaseUrl,
+            ["PORTKEY_TIMEOUT_SECONDS"] = "1",
+        });
     }
 
     public async Task DisposeAsync()
