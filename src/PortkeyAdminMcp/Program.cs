@@ -35,6 +35,7 @@ try
     // Checked before the transport starts, so a bad setting is one line on stderr and nothing else.
     _ = host.Services.GetRequiredService<IOptions<PortkeyOptions>>().Value;
     _ = host.Services.GetRequiredService<IOptions<SecretOptions>>().Value;
+    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Policy.AccessOptions>>().Value;
 }
 catch (OptionsValidationException exception)
 {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ModelContextProtocol.Protocol;
 using PortkeyAdminMcp.Configuration;
+using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Tools;
 
@@ -28,6 +29,7 @@ public static class ServerSetup
             })
             .WithTools<ApiKeyTools>(ToolCatalog.SerializerOptions)
             .WithTools<VirtualKeyTools>(ToolCatalog.SerializerOptions)
-            .WithToolCatalog();
+            .WithToolCatalog()
+            .WithReadOnlyMode();
     }
 }

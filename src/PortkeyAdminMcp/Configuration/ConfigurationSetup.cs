@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Security;
 
 namespace PortkeyAdminMcp.Configuration;
@@ -35,6 +36,10 @@ public static class ConfigurationSetup
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretOptions>, SecretOptionsValidator>();
+        services.AddOptions<AccessOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.ReadOnlySetting = configuration[AccessOptions.ReadOnlyVariable])
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SecretFileWriter>();
         services.AddSingleton<KeyReferences>();
