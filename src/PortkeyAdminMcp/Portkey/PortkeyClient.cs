@@ -54,6 +54,23 @@ public sealed partial class PortkeyClient(
         return Read(element, typeInfo, request);
     }
 
+    /// <summary>
+    /// Reads a record back after a write that already succeeded: a failure here must not turn the write into
+    /// an error result, so it comes back as text beside a null record.
+    /// </summary>
+    public async Task<(T? Record, string Message)> ReadBackAsync<T>(PortkeyRequest get, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return (await SendAsync(get, typeInfo, cancellationToken), "Updated.");
+        }
+        catch (PortkeyException exception)
+        {
+            return (null, $"Updated, but reading it back failed: {exception.Message}");
+        }
+    }
+
     public static T Read<T>(JsonElement element, JsonTypeInfo<T> typeInfo, PortkeyRequest request)
     {
         try

@@ -77,8 +77,9 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
             async (args, request, ct) =>
             {
                 await portkey.SendAsync(request, ct);
-                var (after, message) = await ReadBackAsync(ApiKeyRequests.Get(args.String("id")!), ct);
-                return ToolResults.Success(new UpdatedApiKey { Message = message, UpdatedFields = ChangedFields(args, "id"), ApiKey = after },
+                var (after, message) = await portkey.ReadBackAsync(ApiKeyRequests.Get(args.String("id")!), PortkeyJsonContext.Default.ApiKeyRecord, ct);
+                return ToolResults.Success(
+                    new UpdatedApiKey { Message = message, UpdatedFields = ChangedFields(args, "id"), ApiKey = after is null ? null : ApiKeyDetails.From(after) },
                     ToolJsonContext.Default.UpdatedApiKey);
             }, cancellationToken);
 
@@ -190,18 +191,6 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
         if (string.IsNullOrEmpty(secret))
         {
             throw new PortkeyTransportException(missingMessage);
-        }
-    }
-
-    private async Task<(ApiKeyDetails? After, string Message)> ReadBackAsync(PortkeyRequest get, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (ApiKeyDetails.From(await portkey.SendAsync(get, PortkeyJsonContext.Default.ApiKeyRecord, cancellationToken)), "Updated.");
-        }
-        catch (PortkeyException exception)
-        {
-            return (null, $"Updated, but reading the key back failed: {exception.Message}");
         }
     }
 

@@ -81,8 +81,14 @@ public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyO
         Url = new Uri(options.Value.BaseAddress, request.RelativeUri).ToString(),
         Path = "/" + request.Path,
         Query = request.Query.Count == 0 ? null : request.Query.ToDictionary(p => p.Key, p => p.Value),
-        Body = request.Body is null ? null : JsonDocument.Parse(secrets.Scrub(request.Body.ToJsonString())).RootElement.Clone(),
+        Body = request.Body is null ? null : MaskedBody(request.Body),
     };
+
+    private JsonElement MaskedBody(JsonObject body)
+    {
+        using var document = JsonDocument.Parse(secrets.Scrub(body.ToJsonString()));
+        return document.RootElement.Clone();
+    }
 
     private DryRunResult DryRun(PortkeyRequest request) => new()
     {

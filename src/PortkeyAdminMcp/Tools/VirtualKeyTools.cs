@@ -88,18 +88,13 @@ public sealed class VirtualKeyTools(ToolRunner runner, PortkeyClient portkey, Ke
             {
                 // Portkey's answer to this PUT is undocumented; the record is read back instead.
                 await portkey.SendAsync(request, ct);
-                VirtualKeyDetails? after = null;
-                var message = "Updated.";
-                try
+                var (after, message) = await portkey.ReadBackAsync(VirtualKeyRequests.Get(args.String("slug")!), PortkeyJsonContext.Default.VirtualKeyRecord, ct);
+                return ToolResults.Success(new UpdatedVirtualKey
                 {
-                    after = VirtualKeyDetails.From(await portkey.SendAsync(VirtualKeyRequests.Get(args.String("slug")!), PortkeyJsonContext.Default.VirtualKeyRecord, ct));
-                }
-                catch (PortkeyException exception)
-                {
-                    message = $"Updated, but reading the virtual key back failed: {exception.Message}";
-                }
-
-                return ToolResults.Success(new UpdatedVirtualKey { Message = message, UpdatedFields = ApiKeyTools.ChangedFields(args, "slug"), VirtualKey = after },
+                    Message = message,
+                    UpdatedFields = ApiKeyTools.ChangedFields(args, "slug"),
+                    VirtualKey = after is null ? null : VirtualKeyDetails.From(after),
+                },
                     ToolJsonContext.Default.UpdatedVirtualKey);
             }, cancellationToken);
 

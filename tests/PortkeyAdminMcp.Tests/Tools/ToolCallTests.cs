@@ -8,6 +8,20 @@ namespace PortkeyAdminMcp.Tests.Tools;
 public class ToolCallTests : StubbedServerTest
 {
     private const string OneTimeSecret = "pk-live-Ab3dEf6hIj9kLm2n";
+
+    [Fact]
+    public async Task An_update_whose_read_back_fails_is_still_reported_as_done()
+    {
+        Portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 404, """{"data":{"message":"gone","errorCode":"AB08"}}""");
+
+        var result = await Server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","name":"n"}""");
+
+        Assert.True(result.IsError is not true, InProcessServer.Text(result));
+        Assert.StartsWith("Updated, but reading it back failed: Portkey returned HTTP 404", result.StructuredContent!.Value.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(result.StructuredContent!.Value.TryGetProperty("api_key", out _));
+        Assert.Equal(1, Portkey.Count("PUT", $"api-keys/{LiveApiKey.Id}"));
+    }
     [Fact]
     public async Task Create_api_key_posts_the_mapped_body_once_and_returns_the_one_time_secret()
     {
