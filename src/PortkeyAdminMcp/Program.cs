@@ -36,6 +36,8 @@ try
     _ = host.Services.GetRequiredService<IOptions<PortkeyOptions>>().Value;
     _ = host.Services.GetRequiredService<IOptions<SecretOptions>>().Value;
     _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Policy.AccessOptions>>().Value;
+    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Policy.PolicyOptions>>().Value;
+    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Audit.AuditOptions>>().Value;
 }
 catch (OptionsValidationException exception)
 {

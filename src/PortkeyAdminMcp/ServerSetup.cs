@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
+using PortkeyAdminMcp.Security;
 using PortkeyAdminMcp.Tools;
 
 namespace PortkeyAdminMcp;
@@ -15,6 +18,10 @@ public static class ServerSetup
     {
         services.AddPortkeyOptions();
         services.AddPortkeyClient(ServerIdentity.Version);
+        services.AddSingleton<ICounterStore>(provider => CounterStores.Create(
+            provider.GetRequiredService<IOptions<PolicyOptions>>().Value.StateSetting, provider.GetRequiredService<SecretRegistry>()));
+        services.AddSingleton<PolicyGuard>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<ToolRunner>();
         services.AddSingleton<ClientConnection>();
         services.AddHostedService<ClientConnection.Watcher>();
@@ -30,6 +37,6 @@ public static class ServerSetup
             .WithTools<ApiKeyTools>(ToolCatalog.SerializerOptions)
             .WithTools<VirtualKeyTools>(ToolCatalog.SerializerOptions)
             .WithToolCatalog()
-            .WithReadOnlyMode();
+            .WithPolicy();
     }
 }

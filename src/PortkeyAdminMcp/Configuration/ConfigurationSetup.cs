@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Security;
+using PortkeyAdminMcp.Tools;
 
 namespace PortkeyAdminMcp.Configuration;
 
@@ -40,9 +42,34 @@ public static class ConfigurationSetup
             .Configure<IConfiguration>((options, configuration) => options.ReadOnlySetting = configuration[AccessOptions.ReadOnlyVariable])
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
+        services.AddOptions<PolicyOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.StateSetting = configuration[PolicyOptions.StateVariable];
+                if (configuration[PolicyOptions.PolicyVariable] is { Length: > 0 } path)
+                {
+                    options.PolicyPath = path.Trim();
+                    var (policy, problems) = PolicyLoader.LoadFile(options.PolicyPath, ToolFacts());
+                    options.Policy = policy ?? PolicySet.AllowAll;
+                    options.Problems = problems;
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+        services.AddOptions<AuditOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.Path = configuration[AuditOptions.Variable]?.Trim())
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SecretFileWriter>();
         services.AddSingleton<KeyReferences>();
         return services;
     }
+
+    /// <summary>Each tool's name and argument names, which a policy file may refer to.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> ToolFacts() =>
+        ToolCatalog.Entries.ToDictionary(
+            entry => entry.Key,
+            entry => (IReadOnlySet<string>)entry.Value.Contract.Input.Properties.Select(p => p.Key).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
 }

@@ -148,6 +148,7 @@ public sealed partial class PortkeyClient(
             }
 
             var status = (int)response.StatusCode;
+            Audit.CallRecord.Current?.Upstream(request, status);
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogCall(logger, request.Method.Method, request.Path, status, elapsed);
             if (status is >= 300 and < 400)

@@ -515,42 +515,11 @@ public sealed class ObjectSchema : Schema
 
     private string UnknownMessage(string name)
     {
-        var suggestion = Properties
-            .Select(p => (p.Key, Distance: EditDistance(name, p.Key)))
-            .Where(p => p.Distance <= Math.Max(2, p.Key.Length / 3))
-            .OrderBy(p => p.Distance)
-            .Select(p => p.Key)
-            .FirstOrDefault();
+        var suggestion = NameSuggestion.Closest(name, Properties.Select(p => p.Key));
         var known = string.Join(", ", Properties.Select(p => p.Key));
         return suggestion is null
             ? $"is not a known argument (known: {known})"
             : $"is not a known argument; did you mean '{suggestion}'?";
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        a = a.ToLowerInvariant();
-        b = b.ToLowerInvariant();
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     protected override void WriteConstraints(Utf8JsonWriter writer)

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using PortkeyAdminMcp.Audit;
+using PortkeyAdminMcp.Security;
+using PortkeyAdminMcp.Tools;
+using PortkeyAdminMcp.Validation;
+
+namespace PortkeyAdminMcp.Policy;
+
+/// <summary>
+/// The policy's part that works on the tool list and around every call: hidden tools (the policy's hide list, and
+/// in read-only mode every tool that can change Portkey) are neither listed nor callable, and every call, refused
+/// or not, leaves one audit line.
+/// </summary>
+public static class PolicyFilters
+{
+    public const string ReadOnlyRule = "(read-only)";
+
+    public static IMcpServerBuilder WithPolicy(this IMcpServerBuilder builder) => builder.WithRequestFilters(filters =>
+    {
+        filters.AddListToolsFilter(next => async (context, cancellationToken) =>
+        {
+            var result = await next(context, cancellationToken);
+            var services = context.Services!;
+            result.Tools = [.. result.Tools.Where(tool => HiddenBecause(services, tool.Name, IsReadOnly(tool)) is null)];
+            return result;
+        });
+        filters.AddCallToolFilter(next => async (context, cancellationToken) =>
+        {
+            var services = context.Services!;
+            var name = context.Params?.Name ?? string.Empty;
+            var record = new CallRecord(name, services.GetRequiredService<TimeProvider>().GetUtcNow());
+            using var scope = CallRecord.Begin(record);
+            CallToolResult? result = null;
+            try
+            {
+                result = context.MatchedPrimitive is McpServerTool tool && HiddenBecause(services, name, IsReadOnly(tool.ProtocolTool)) is { } refusal
+                    ? Refuse(record, refusal)
+                    : await next(context, cancellationToken);
+                return result;
+            }
+            catch (McpProtocolException)
+            {
+                record.Decide(AuditDecisions.Invalid, null);
+                throw;
+            }
+            finally
+            {
+                await WriteAuditAsync(services, record, context.Params?.Arguments, result);
+            }
+        });
+    });
+
+    private static (string Rule, string Message)? HiddenBecause(IServiceProvider services, string tool, bool readOnly)
+    {
+        if (!readOnly && services.GetRequiredService<IOptions<AccessOptions>>().Value.ReadOnly)
+        {
+            return (ReadOnlyRule,
+                $"{tool} can change Portkey, and this server runs read-only ({AccessOptions.ReadOnlyVariable}=true). Nothing was sent.");
+        }
+
+        return services.GetRequiredService<IOptions<PolicyOptions>>().Value.Policy.IsHidden(tool)
+            ? (PolicyEvaluator.HiddenRule, $"Tool \"{tool}\" is hidden by policy")
+            : null;
+    }
+
+    private static CallToolResult Refuse(CallRecord record, (string Rule, string Message) refusal)
+    {
+        record.Decide(AuditDecisions.Denied, refusal.Rule);
+        return ToolResults.Error(PolicyGuard.DeniedPrefix + refusal.Message);
+    }
+
+    private static async Task WriteAuditAsync(IServiceProvider services, CallRecord record, IDictionary<string, JsonElement>? arguments, CallToolResult? result)
+    {
+        var audit = services.GetRequiredService<AuditLog>();
+        if (!audit.Enabled)
+        {
+            return;
+        }
+
+        var parsed = ToolArguments.From(arguments);
+        // A refused or unknown call never reached the tool, which is where secrets are normally registered.
+        if (ToolCatalog.Entries.TryGetValue(record.Tool, out var entry))
+        {
+            entry.Contract.RegisterSecrets(parsed, services.GetRequiredService<SecretRegistry>());
+        }
+
+        await audit.WriteAsync(record, arguments is null ? null : parsed.AsObject(), result is null || result.IsError == true);
+    }
+
+    private static bool IsReadOnly(Tool tool) => tool.Annotations?.ReadOnlyHint == true;
+}
