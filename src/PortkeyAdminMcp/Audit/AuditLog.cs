@@ -126,7 +126,7 @@ public sealed partial class AuditLog(IOptions<AuditOptions> options, SecretRegis
             IsError = isError,
             UpstreamStatus = record.UpstreamStatus ?? (statuses.Count > 0 ? statuses[^1] : null),
             UpstreamStatuses = statuses,
-            DurationMs = Math.Round((DateTimeOffset.UtcNow - record.Started).TotalMilliseconds, 1),
+            DurationMs = Math.Round(record.Elapsed.TotalMilliseconds, 1),
             Arguments = arguments is { } raw ? Masked(raw) : null,
             Pid = Environment.ProcessId,
         };

@@ -23,6 +23,10 @@ public sealed class CallRecord
 
     public DateTimeOffset Started { get; }
 
+    private readonly long _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_startTimestamp);
+
     public string Decision { get; private set; } = AuditDecisions.Allowed;
 
     public string? Rule { get; private set; }

@@ -332,7 +332,8 @@ public sealed partial class PolicyLoader
                     IsCounterLimit = true,
                 }],
                 DenyMessage = onDeny ?? $"Rate limit of {count} per {windowName} reached. Try again later.",
-                HasOwnDenyMessage = onDeny is not null,
+                // Intercept's own default for the shorthand is what users of that format already expect to see.
+                HasOwnDenyMessage = true,
             };
         }
 

@@ -89,6 +89,7 @@ public sealed class PolicyRule
     /// <summary>The message a refused call gets: on_deny as written, else one naming the rule.</summary>
     public required string DenyMessage { get; init; }
 
+    /// <summary>When a counter refuses: true uses <see cref="DenyMessage"/>, false a message naming the limit and when it resets.</summary>
     public bool HasOwnDenyMessage { get; init; }
 
     public PolicyCounter? Counter { get; init; }

@@ -42,7 +42,7 @@ public sealed class InProcessServer : IAsyncDisposable
         }
     }
 
-    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?> settings, McpClientOptions? clientOptions = null)
+    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?> settings, McpClientOptions? clientOptions = null, TimeProvider? clock = null)
     {
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();
@@ -53,6 +53,11 @@ public sealed class InProcessServer : IAsyncDisposable
         builder.Services.AddSingleton(secrets);
         builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new RedactingStderrLoggerProvider(secrets, TextWriter.Synchronized(log)));
         builder.Services.AddPortkeyAdminMcp().WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
         var host = builder.Build();
         await host.StartAsync(Bounded.Token());
 
@@ -63,7 +68,7 @@ public sealed class InProcessServer : IAsyncDisposable
         return new InProcessServer(host, client, log);
     }
 
-    public static Task<InProcessServer> StartAsync(PortkeyStub stub, Dictionary<string, string?>? extra = null)
+    public static Task<InProcessServer> StartAsync(PortkeyStub stub, Dictionary<string, string?>? extra = null, McpClientOptions? clientOptions = null, TimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -76,7 +81,7 @@ public sealed class InProcessServer : IAsyncDisposable
             settings[key] = value;
         }
 
-        return StartAsync(settings);
+        return StartAsync(settings, clientOptions, clock);
     }
 
     /// <summary>Calls a tool; every successful structured result is also checked against the tool's published output schema.</summary>
