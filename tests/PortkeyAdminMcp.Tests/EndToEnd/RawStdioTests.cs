@@ -154,6 +154,49 @@ public class RawStdioTests
         Assert.Equal($"portkey-admin-mcp: cannot start: {reason}", stderr.Trim());
     }
 
+    [Fact]
+    public async Task A_policy_file_with_mistakes_stops_start_up_listing_every_one_on_one_line()
+    {
+        var policy = Path.Combine(Path.GetTempPath(), $"pk-bad-policy-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(policy, """
+            version: "1"
+            tools:
+              delete_api_kye:
+                rules:
+                  - {name: no deletions, action: deny}
+              create_api_key:
+                rules:
+                  - {name: limit, rate_limit: 5/week}
+            """);
+        try
+        {
+            var (exitCode, stderr) = await RunToExitAsync(new() { ["PORTKEY_MCP_POLICY"] = policy });
+            Assert.Equal(2, exitCode);
+            Assert.Equal(
+                $"portkey-admin-mcp: cannot start: PORTKEY_MCP_POLICY: policy file {policy} has 2 problems: " +
+                "line 3: tools.delete_api_kye: this server has no tool named \"delete_api_kye\"; did you mean \"delete_api_key\"?; " +
+                "line 8: tools.create_api_key.rules[0].rate_limit: window must be \"minute\", \"hour\", or \"day\", got \"week\"",
+                stderr.Trim());
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
+    }
+
+    [Theory]
+    [InlineData("PORTKEY_MCP_POLICY", "/nonexistent/policy.yaml", "PORTKEY_MCP_POLICY: policy file /nonexistent/policy.yaml has 1 problem: file: cannot be read (DirectoryNotFoundException: Could not find a part of the path '/nonexistent/policy.yaml'.)")]
+    [InlineData("PORTKEY_MCP_POLICY_STATE", "postgres://db", "PORTKEY_MCP_POLICY_STATE: must be memory, sqlite:<path> or redis://host:port, got 'postgres://db'")]
+    [InlineData("PORTKEY_MCP_POLICY_STATE", "sqlite:", "PORTKEY_MCP_POLICY_STATE: sqlite: needs a file path, e.g. sqlite:/var/lib/portkey-mcp/counters.db")]
+    [InlineData("PORTKEY_MCP_AUDIT_LOG", "/proc/audit.jsonl", "PORTKEY_MCP_AUDIT_LOG: cannot append to '/proc/audit.jsonl'")]
+    public async Task A_bad_policy_setting_stops_start_up_with_a_one_line_reason(string variable, string value, string reason)
+    {
+        var (exitCode, stderr) = await RunToExitAsync(new() { [variable] = value });
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"portkey-admin-mcp: cannot start: {reason}", line, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Stderr)> RunToExitAsync(Dictionary<string, string?> environment)
     {
         using var process = ServerExecutable.Start(environment);

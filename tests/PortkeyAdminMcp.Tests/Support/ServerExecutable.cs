@@ -39,7 +39,8 @@ public static class ServerExecutable
     }
 
     /// <summary>Connects the SDK's own client to a fresh server process, as Claude Desktop would.</summary>
-    public static Task<ModelContextProtocol.Client.McpClient> ConnectAsync(Dictionary<string, string?> environment, Action<string> stderrLine)
+    public static Task<ModelContextProtocol.Client.McpClient> ConnectAsync(
+        Dictionary<string, string?> environment, Action<string> stderrLine, ModelContextProtocol.Client.McpClientOptions? options = null)
     {
         var (command, arguments) = Command;
         var transport = new ModelContextProtocol.Client.StdioClientTransport(new ModelContextProtocol.Client.StdioClientTransportOptions
@@ -50,7 +51,7 @@ public static class ServerExecutable
             EnvironmentVariables = environment,
             StandardErrorLines = stderrLine,
         });
-        return ModelContextProtocol.Client.McpClient.CreateAsync(transport, cancellationToken: Bounded.Token());
+        return ModelContextProtocol.Client.McpClient.CreateAsync(transport, options, cancellationToken: Bounded.Token());
     }
 
     /// <summary>Starts the server with redirected stdio and only the given environment (plus what a process needs to run).</summary>
