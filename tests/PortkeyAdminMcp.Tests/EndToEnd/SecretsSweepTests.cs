@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.Tests.Fixtures;
+using PortkeyAdminMcp.Tests.Support;
+
+namespace PortkeyAdminMcp.Tests.EndToEnd;
+
+/// <summary>
+/// One sweep over the built executable at Trace level: every secret in play (the admin key, provider keys given
+/// raw and by ${env:}, one-time key secrets of a create and a rotation) is looked for in every byte of stdout and
+/// stderr, the audit log and every result. Secret output is in file mode, the one mode where no result may hold one.
+/// </summary>
+public sealed class SecretsSweepTests : IAsyncLifetime
+{
+    private const string ProviderKey = "sk-proj-SweepRawProviderKey1234";
+    private const string EnvProviderKey = "sk-proj-SweepEnvProviderKey5678";
+    private const string CreatedSecret = "pk-live-SweepCreatedSecret9012";
+    private const string RotatedSecret = "pk-live-SweepRotatedSecret3456";
+    private const string Slug = "openai-sweep-1a2b";
+
+    private static readonly string[] Secrets = [PortkeyStub.ApiKey, ProviderKey, EnvProviderKey, CreatedSecret, RotatedSecret];
+
+    private readonly PortkeyStub _portkey = new();
+    private readonly string _directory = Directory.CreateTempSubdirectory("pk-sweep-").FullName;
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly List<CallToolResult> _results = [];
+    private readonly List<string> _prompts = [];
+    private System.Diagnostics.Process _process = null!;
+    private TeeStream _stdout = null!;
+    private McpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _portkey.Reply("POST", "api-keys/organisation/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{CreatedSecret}}"}""");
+        _portkey.Reply("POST", $"api-keys/{LiveApiKey.Id}/rotate", 200,
+            $$"""{"id":"{{LiveApiKey.Id}}","key":"{{RotatedSecret}}","key_transition_expires_at":"2026-12-01T00:30:00Z"}""");
+        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        _portkey.Reply("POST", "virtual-keys", 200, $$$"""{"success":true,"data":{"slug":"{{{Slug}}}"}}""");
+        // An upstream that echoes the key it was sent in its error: the server must not pass that on.
+        _portkey.Reply("PUT", $"virtual-keys/{Slug}", 400, $$"""{"message":"invalid provider key {{EnvProviderKey}} for openai"}""");
+        _portkey.Reply("DELETE", $"api-keys/{LiveApiKey.Id}", 200, "{}");
+
+        var policy = Path.Combine(_directory, "policy.yaml");
+        await File.WriteAllTextAsync(policy, """
+            version: "1"
+            tools:
+              create_virtual_key:
+                rules:
+                  - {name: provider keys need a human, action: require_approval}
+              delete_api_key:
+                rules:
+                  - {name: no deletions, action: deny}
+            """);
+        _process = ServerExecutable.Start(new Dictionary<string, string?>
+        {
+            ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
+            ["PORTKEY_BASE_URL"] = _portkey.BaseUrl,
+            ["PORTKEY_MCP_SECRET_OUTPUT"] = "file",
+            ["PORTKEY_MCP_SECRET_DIR"] = Path.Combine(_directory, "secrets"),
+            ["PORTKEY_MCP_KEY_ENV_ALLOW"] = "SWEEP_OPENAI_KEY",
+            ["SWEEP_OPENAI_KEY"] = EnvProviderKey,
+            ["PORTKEY_MCP_POLICY"] = policy,
+            ["PORTKEY_MCP_AUDIT_LOG"] = Path.Combine(_directory, "audit.jsonl"),
+            ["Logging__LogLevel__Default"] = "Trace",
+        });
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _stderr.Enqueue(e.Data);
+            }
+        };
+        _process.BeginErrorReadLine();
+        _stdout = new TeeStream(_process.StandardOutput.BaseStream);
+        _client = await McpClient.CreateAsync(
+            new StreamClientTransport(_process.StandardInput.BaseStream, _stdout),
+            new McpClientOptions
+            {
+                Handlers = new McpClientHandlers
+                {
+                    ElicitationHandler = (request, _) =>
+                    {
+                        _prompts.Add(request?.Message ?? string.Empty);
+                        return ValueTask.FromResult(new ElicitResult { Action = "accept" });
+                    },
+                },
+            },
+            cancellationToken: Bounded.Token());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync(Bounded.Token());
+        _process.Dispose();
+        _portkey.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task CallAsync(string tool, string json) =>
+        _results.Add(await _client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token()));
+
+    [Fact]
+    public async Task No_secret_appears_on_stdout_stderr_in_the_audit_log_or_in_any_result()
+    {
+        await CallAsync("create_api_key", """{"name":"ops","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}""");
+        await CallAsync("rotate_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        await CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        await CallAsync("create_virtual_key", $$"""{"name":"openai-sweep","provider":"openai","key":"{{ProviderKey}}"}""");
+        await CallAsync("create_virtual_key", $$"""{"name":"openai-sweep","provider":"openai","key":"{{ProviderKey}}","dry_run":true}""");
+        await CallAsync("update_virtual_key", $$"""{"slug":"{{Slug}}","key":"${env:SWEEP_OPENAI_KEY}"}""");
+        await CallAsync("create_virtual_key", $$"""{"name":"x","provider":"openai","key":"{{ProviderKey}}","extra":"{{ProviderKey}}"}""");
+        await CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}","why":"{{ProviderKey}}"}""");
+        await CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        await _client.DisposeAsync();
+        // Like a client quitting: stdin closes and the server exits, flushing whatever it still had to say.
+        _process.StandardInput.Close();
+        await _process.WaitForExitAsync(Bounded.Token());
+
+        // The scenario really ran: secrets were delivered to files, Portkey got the provider keys, the user was asked.
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_directory, "secrets")).Length);
+        Assert.Contains(ProviderKey, _portkey.Single("POST", "virtual-keys").RequestMessage.Body!, StringComparison.Ordinal);
+        Assert.Contains(EnvProviderKey, _portkey.Single("PUT", $"virtual-keys/{Slug}").RequestMessage.Body!, StringComparison.Ordinal);
+        Assert.Single(_prompts);
+        Assert.Equal(9, _results.Count);
+        Assert.Contains(_stderr, line => line.Contains("tools/call", StringComparison.Ordinal));
+
+        var places = new Dictionary<string, string>
+        {
+            ["stdout"] = _stdout.Captured,
+            ["stderr"] = string.Join('\n', _stderr),
+            ["audit log"] = await File.ReadAllTextAsync(Path.Combine(_directory, "audit.jsonl")),
+            ["results"] = string.Join('\n', _results.Select(r => JsonSerializer.Serialize(r, ModelContextProtocol.McpJsonUtilities.DefaultOptions))),
+            ["approval prompts"] = string.Join('\n', _prompts),
+        };
+        Assert.All(places, place => Assert.All(Secrets, secret =>
+            Assert.False(place.Value.Contains(secret, StringComparison.Ordinal), $"{place.Key} contains {secret[..12]}…")));
+        Assert.Equal(9, places["audit log"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    /// <summary>Passes a stream through and keeps a copy of every byte read from it.</summary>
+    private sealed class TeeStream(Stream inner) : Stream
+    {
+        private readonly MemoryStream _copy = new();
+
+        public string Captured
+        {
+            get
+            {
+                lock (_copy)
+                {
+                    return Encoding.UTF8.GetString(_copy.ToArray());
+                }
+            }
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Keep(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            return Keep(buffer.Span[..read]);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Keep(ReadOnlySpan<byte> read)
+        {
+            lock (_copy)
+            {
+                _copy.Write(read);
+            }
+
+            return read.Length;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
