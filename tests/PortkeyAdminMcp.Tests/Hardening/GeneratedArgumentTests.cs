@@ -67,34 +67,100 @@ public class GeneratedArgumentTests : StubbedServerTest
     [Fact]
     public async Task Every_tool_answers_every_generated_argument_object()
     {
+        var calls = await RunGeneratedCallsAsync(Server, 1500);
+
+        Assert.Equal(1500 + ToolCatalog.Entries.Count, calls);
+        Assert.Equal(11, (await Server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+    }
+
+    [Fact]
+    public async Task Every_tool_answers_generated_arguments_under_a_policy_with_counters_approval_and_an_audit_log()
+    {
+        var directory = Directory.CreateTempSubdirectory("pk-generated-policy-").FullName;
+        var policy = Path.Combine(directory, "policy.yaml");
+        var audit = Path.Combine(directory, "audit.jsonl");
+        await File.WriteAllTextAsync(policy, """
+            version: "1"
+            hide: [rotate_api_key]
+            tools:
+              create_api_key:
+                rules:
+                  - name: credit handed out
+                    conditions: [{path: state.create_api_key.credit, op: lte, value: 1000000}]
+                    state: {counter: credit, window: day, increment_from: args.credit_limit}
+                  - name: names
+                    conditions: [{path: args.name, op: regex, value: "^(a+)+$"}]
+              update_api_key:
+                rules:
+                  - name: approval for big limits
+                    action: require_approval
+                    conditions: [{path: args.credit_limit, op: gt, value: 10}]
+              "*":
+                rules:
+                  - {name: global, rate_limit: 100000/minute}
+                  - name: no odd metadata
+                    conditions: [{path: args.default_metadata.__proto__, op: exists, value: false}]
+            """);
+        var answers = new[] { "accept", "decline", "cancel" };
+        var asked = 0;
+        var options = new ModelContextProtocol.Client.McpClientOptions
+        {
+            Handlers = new ModelContextProtocol.Client.McpClientHandlers
+            {
+                ElicitationHandler = (_, _) => ValueTask.FromResult(
+                    new ModelContextProtocol.Protocol.ElicitResult { Action = answers[Interlocked.Increment(ref asked) % 3] }),
+            },
+        };
+        try
+        {
+            await using var server = await InProcessServer.StartAsync(Portkey, new()
+            {
+                ["PORTKEY_MCP_POLICY"] = policy,
+                ["PORTKEY_MCP_AUDIT_LOG"] = audit,
+            }, options);
+
+            var calls = await RunGeneratedCallsAsync(server, 1000);
+
+            Assert.Equal(1000 + ToolCatalog.Entries.Count, calls);
+            Assert.Equal(calls, File.ReadAllLines(audit).Length);
+            Assert.Equal(10, (await server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Generated calls, then hostile nesting for every tool; returns how many ended in a result or a JSON-RPC error.</summary>
+    private static async Task<int> RunGeneratedCallsAsync(InProcessServer server, int iterations)
+    {
         var tools = ToolCatalog.Entries.Keys.ToArray();
         var calls = Gen.Select(Gen.OneOf(tools), Gen.Select(Gen.OneOf(s_names), Value(3)).Array[0, 8].Select(Object));
         var answered = 0;
-        var protocolErrors = 0;
 
         async Task CallAsync(string tool, JsonObject arguments)
         {
             var dictionary = arguments.ToDictionary(p => p.Key, p => (object?)p.Value?.DeepClone());
             try
             {
-                var result = await Server.Client.CallToolAsync(tool, dictionary, cancellationToken: Bounded.Token());
+                var result = await server.Client.CallToolAsync(tool, dictionary, cancellationToken: Bounded.Token());
                 Assert.NotEmpty(result.Content);
                 InProcessServer.AssertMatchesOutputSchema(tool, result);
-                Interlocked.Increment(ref answered);
             }
             catch (McpProtocolException)
             {
-                Interlocked.Increment(ref protocolErrors);
+                // A JSON-RPC error is an answer too; what must never happen is no answer or a dead server.
             }
+
+            Interlocked.Increment(ref answered);
         }
 
-        await Check.SampleAsync(calls, pair => CallAsync(pair.Item1, pair.Item2), iter: 1500, threads: 1);
+        await Check.SampleAsync(calls, pair => CallAsync(pair.Item1, pair.Item2), iter: iterations, threads: 1);
         foreach (var tool in tools)
         {
             await CallAsync(tool, new JsonObject { ["default_metadata"] = Deep(60), ["id"] = Deep(60), ["slug"] = Deep(60) });
         }
 
-        Assert.True(answered + protocolErrors >= 1500 + tools.Length);
-        Assert.Equal(11, (await Server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        return answered;
     }
 }
