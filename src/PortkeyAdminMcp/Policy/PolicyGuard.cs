@@ -7,6 +7,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Security;
+using PortkeyAdminMcp.Validation;
 
 namespace PortkeyAdminMcp.Policy;
 
@@ -67,7 +68,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
     public PolicySet Policy => options.Value.Policy;
 
     /// <summary>The rules alone, for a dry run: nothing reserved, nobody asked.</summary>
-    public async Task<Admission> CheckAsync(string tool, JsonElement arguments, CancellationToken cancellationToken)
+    public async Task<Admission> CheckAsync(string tool, ToolArguments arguments, CancellationToken cancellationToken)
     {
         var (verdict, refusal) = await EvaluateAsync(tool, arguments, cancellationToken);
         return refusal ?? (verdict!.Kind == VerdictKind.Deny
@@ -79,7 +80,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
     /// Rules, then every counter reserved at once. Before anything is read or sent upstream, so a refused call
     /// costs Portkey nothing. A call that needs approval comes back with <see cref="Admission.PendingApproval"/> set.
     /// </summary>
-    public async Task<Admission> AdmitAsync(string tool, JsonElement arguments, CancellationToken cancellationToken)
+    public async Task<Admission> AdmitAsync(string tool, ToolArguments arguments, CancellationToken cancellationToken)
     {
         var (verdict, refusal) = await EvaluateAsync(tool, arguments, cancellationToken);
         if (refusal is not null)
@@ -148,7 +149,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
         return Admission.Refused(AuditDecisions.Declined, rule.Name, reason);
     }
 
-    private async Task<(PolicyVerdict? Verdict, Admission? Refusal)> EvaluateAsync(string tool, JsonElement arguments, CancellationToken cancellationToken)
+    private async Task<(PolicyVerdict? Verdict, Admission? Refusal)> EvaluateAsync(string tool, ToolArguments arguments, CancellationToken cancellationToken)
     {
         var policy = Policy;
         if (policy.IsEmpty)
@@ -172,7 +173,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
 
         try
         {
-            return (PolicyEvaluator.Evaluate(policy, tool, arguments, counters), null);
+            return (PolicyEvaluator.Evaluate(policy, tool, arguments.AsObject(), counters), null);
         }
         catch (RegexMatchTimeoutException)
         {

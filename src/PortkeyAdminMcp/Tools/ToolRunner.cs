@@ -54,8 +54,8 @@ public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyO
 
         // A dry run is judged by the rules but spends no quota and asks nobody: nothing will be sent.
         var admission = dryRun
-            ? await guard.CheckAsync(contract.Name, arguments.AsObject(), cancellationToken)
-            : await guard.AdmitAsync(contract.Name, arguments.AsObject(), cancellationToken);
+            ? await guard.CheckAsync(contract.Name, arguments, cancellationToken)
+            : await guard.AdmitAsync(contract.Name, arguments, cancellationToken);
         record?.Decide(admission.Decision, admission.Rule);
         if (!admission.Allowed)
         {
