@@ -190,4 +190,32 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
         Assert.True(elapsed < ReadBudget, $"took {elapsed}");
         Assert.Equal(11, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
     }
+
+    [Fact]
+    public async Task A_cancelled_call_closes_its_http_request_and_the_next_call_is_served()
+    {
+        using var upstream = new SilentUpstream();
+        upstream.Start();
+        await using var client = await ConnectAsync(upstream.BaseUrl);
+        using var cancel = new CancellationTokenSource();
+
+        var call = client.CallToolAsync("get_api_key", InProcessServer.Arguments(Get(9)), cancellationToken: cancel.Token).AsTask();
+        for (var i = 0; i < 500 && upstream.RequestLines.Count == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Single(upstream.RequestLines);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        // The server hears notifications/cancelled and aborts the request: the stub sees its connection closed.
+        for (var i = 0; i < 500 && upstream.ClosedByClient == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, upstream.ClosedByClient);
+        var (invalid, _) = await TimedAsync(client, "get_api_key", """{"id":"not-a-uuid"}""");
+        Assert.Equal("Invalid arguments for get_api_key (nothing was sent to Portkey):\n- id: must be a UUID like 123e4567-e89b-12d3-a456-426614174000 (got 'not-a-uuid')", InProcessServer.Text(invalid));
+    }
 }
