@@ -15,6 +15,8 @@ public sealed class SqliteCounterStore : ICounterStore
     public SqliteCounterStore(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
+        // A first run on a machine should not fail every call because the folder is not there yet.
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,

@@ -125,7 +125,7 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("pk-sqlite-").FullName;
 
-    protected override ICounterStore Create() => CounterStores.Create($"sqlite:{Path.Combine(_directory, "counters.db")}", new SecretRegistry());
+    protected override ICounterStore Create() => CounterStores.Create($"sqlite:{Path.Combine(_directory, "state", "counters.db")}", new SecretRegistry());
 
     [Fact]
     public async Task Two_stores_on_one_file_share_one_quota()
