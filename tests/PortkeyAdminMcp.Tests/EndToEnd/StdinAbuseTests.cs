@@ -74,10 +74,7 @@ public class StdinAbuseTests
         await process.StandardInput.WriteLineAsync(Initialize);
         await process.StandardInput.WriteLineAsync($$$$"""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_api_key","arguments":{"id":"{{{{LiveApiKey.Id}}}}"}}}""");
         await process.StandardInput.FlushAsync();
-        for (var i = 0; i < 500 && upstream.RequestLines.Count == 0; i++)
-        {
-            await Task.Delay(10);
-        }
+        await Bounded.UntilAsync(() => upstream.RequestLines.Count > 0);
 
         Assert.Single(upstream.RequestLines);
         var clock = Stopwatch.StartNew();

@@ -130,10 +130,7 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
             InProcessServer.Text(result));
         Assert.True(elapsed < TimeSpan.FromSeconds(4), $"took {elapsed}");
         // WireMock logs a request once it has answered it; wait (bounded) for the delayed one to be logged.
-        for (var i = 0; i < 100 && _portkey.Count("POST", "api-keys/organisation/service") == 0; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Bounded.UntilAsync(() => _portkey.Count("POST", "api-keys/organisation/service") > 0);
 
         Assert.Equal(1, _portkey.Count("POST", "api-keys/organisation/service"));
     }
@@ -197,24 +194,9 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
         using var upstream = new SilentUpstream();
         upstream.Start();
         await using var client = await ConnectAsync(upstream.BaseUrl);
-        using var cancel = new CancellationTokenSource();
 
-        var call = client.CallToolAsync("get_api_key", InProcessServer.Arguments(Get(9)), cancellationToken: cancel.Token).AsTask();
-        for (var i = 0; i < 500 && upstream.RequestLines.Count == 0; i++)
-        {
-            await Task.Delay(10);
-        }
+        await CancellationCheck.AssertCancellingClosesTheRequestAsync(client, upstream, "get_api_key", Get(9));
 
-        Assert.Single(upstream.RequestLines);
-        await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        // The server hears notifications/cancelled and aborts the request: the stub sees its connection closed.
-        for (var i = 0; i < 500 && upstream.ClosedByClient == 0; i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.Equal(1, upstream.ClosedByClient);
         var (invalid, _) = await TimedAsync(client, "get_api_key", """{"id":"not-a-uuid"}""");
         Assert.Equal("Invalid arguments for get_api_key (nothing was sent to Portkey):\n- id: must be a UUID like 123e4567-e89b-12d3-a456-426614174000 (got 'not-a-uuid')", InProcessServer.Text(invalid));
     }
