@@ -21,7 +21,7 @@ public class RedactionBenchmarks
     {
         for (var i = 0; i < KnownSecrets; i++)
         {
-            _secrets.Add($"pk-live-secret-{i:D4}-abcdefghijkl");
+            _secrets.AddServerSecret($"pk-live-secret-{i:D4}-abcdefghijkl");
         }
     }
 

@@ -15,7 +15,26 @@ public sealed class ClientConnection : IDisposable
 
     public CancellationToken Gone => _gone.Token;
 
-    public void MarkGone() => _gone.Cancel();
+    /// <summary>Set when writing to stdout failed: the client closed its end, so nothing more is written.</summary>
+    public bool OutputBroken { get; private set; }
+
+    public void MarkGone()
+    {
+        try
+        {
+            _gone.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host is already shutting down.
+        }
+    }
+
+    public void MarkOutputBroken()
+    {
+        OutputBroken = true;
+        MarkGone();
+    }
 
     public void Dispose() => _gone.Dispose();
 

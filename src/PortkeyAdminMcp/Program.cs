@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PortkeyAdminMcp;
 using PortkeyAdminMcp.Configuration;
+using PortkeyAdminMcp.Hosting;
 using PortkeyAdminMcp.Security;
 
 // Empty builder: no appsettings.json from the client's working directory, no console logger on stdout.
@@ -18,7 +19,7 @@ builder.Logging
     .AddConfiguration(builder.Configuration.GetSection("Logging"))
     .AddProvider(new RedactingStderrLoggerProvider(secrets));
 
-builder.Services.AddPortkeyAdminMcp().WithStdioServerTransport();
+builder.Services.AddPortkeyAdminMcp().WithGuardedStdioTransport();
 // A backstop: nothing this server does on shutdown needs long, and a client waits for the process to end.
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PortkeyAdminMcp.Security;
 
 namespace PortkeyAdminMcp.Audit;
 
@@ -65,6 +64,17 @@ public sealed class AuditLine
     [JsonPropertyName("upstream_statuses")]
     public IReadOnlyList<int> UpstreamStatuses { get; init; } = [];
 
+    /// <summary>kept, returned or none: the quota the call reserved, and why it went that way.</summary>
+    [JsonPropertyName("quota")]
+    public string? Quota { get; init; }
+
+    [JsonPropertyName("quota_reason")]
+    public string? QuotaReason { get; init; }
+
+    /// <summary>elicitation or browser, when a rule required approval.</summary>
+    [JsonPropertyName("approval_channel")]
+    public string? ApprovalChannel { get; init; }
+
     [JsonPropertyName("duration_ms")]
     public double DurationMs { get; init; }
 
@@ -76,14 +86,16 @@ public sealed class AuditLine
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(AuditLine))]
 internal sealed partial class AuditJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// Appends one line per call and flushes it at once, so a crash loses no finished call. Arguments are masked
-/// with the same registry that guards the logs: every secret value in play and every secret-named field.
+/// Appends one line per call and flushes it at once, so a crash loses no finished call. Every field comes from
+/// the call itself; the arguments arrive already masked by field and by the call's own secret values
+/// (<see cref="CallRecord.Arguments"/>), so nothing an agent sent in one call can blank out a word of another line.
 /// </summary>
-public sealed partial class AuditLog(IOptions<AuditOptions> options, SecretRegistry secrets, ILogger<AuditLog> logger) : IDisposable
+public sealed partial class AuditLog(IOptions<AuditOptions> options, ILogger<AuditLog> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FileStream? _file;
@@ -108,7 +120,7 @@ public sealed partial class AuditLog(IOptions<AuditOptions> options, SecretRegis
         return new FileStream(full, settings);
     }
 
-    public async Task WriteAsync(CallRecord record, JsonElement? arguments, bool isError)
+    public async Task WriteAsync(CallRecord record, bool isError)
     {
         if (!Enabled)
         {
@@ -126,11 +138,14 @@ public sealed partial class AuditLog(IOptions<AuditOptions> options, SecretRegis
             IsError = isError,
             UpstreamStatus = record.UpstreamStatus ?? (statuses.Count > 0 ? statuses[^1] : null),
             UpstreamStatuses = statuses,
+            Quota = record.Quota,
+            QuotaReason = record.QuotaReason,
+            ApprovalChannel = record.ApprovalChannel,
             DurationMs = Math.Round(record.Elapsed.TotalMilliseconds, 1),
-            Arguments = arguments is { } raw ? Masked(raw) : null,
+            Arguments = record.Arguments,
             Pid = Environment.ProcessId,
         };
-        var bytes = Encoding.UTF8.GetBytes(secrets.Scrub(JsonSerializer.Serialize(line, AuditJsonContext.Default.AuditLine)) + "\n");
+        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(line, AuditJsonContext.Default.AuditLine) + "\n");
         await _gate.WaitAsync(CancellationToken.None);
         try
         {
@@ -146,12 +161,6 @@ public sealed partial class AuditLog(IOptions<AuditOptions> options, SecretRegis
         {
             _gate.Release();
         }
-    }
-
-    private JsonElement Masked(JsonElement arguments)
-    {
-        using var document = JsonDocument.Parse(secrets.Scrub(arguments.GetRawText()));
-        return document.RootElement.Clone();
     }
 
     public void Dispose()

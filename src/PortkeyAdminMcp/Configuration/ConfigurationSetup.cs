@@ -20,7 +20,7 @@ public static class ConfigurationSetup
                 options.BaseUrl = configuration[PortkeyOptions.BaseUrlVariable] is { Length: > 0 } url ? url.Trim() : PortkeyOptions.DefaultBaseUrl;
                 options.TimeoutSeconds = configuration[PortkeyOptions.TimeoutVariable];
                 // Known from the first moment, so no log line can ever show it.
-                secrets.Add(options.ApiKey);
+                secrets.AddServerSecret(options.ApiKey);
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortkeyOptions>, PortkeyOptionsValidator>();

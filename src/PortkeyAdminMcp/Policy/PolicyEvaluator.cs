@@ -3,6 +3,14 @@ using System.Text.Json;
 
 namespace PortkeyAdminMcp.Policy;
 
+/// <summary>Three-valued: a condition on a missing, null or ill-typed value is neither true nor false.</summary>
+public enum Truth
+{
+    False,
+    True,
+    Unknown,
+}
+
 public enum VerdictKind
 {
     /// <summary>Every rule passed; the call may go once its counters are reserved.</summary>
@@ -61,9 +69,11 @@ public static class PolicyEvaluator
             {
                 case RuleAction.Deny:
                     return PolicyVerdict.Refused(rule, rule.DenyMessage);
-                case RuleAction.Evaluate when !AllHold(rule, arguments, counters):
+                // A condition that cannot be judged never yields the more permissive outcome: an evaluate rule then
+                // refuses, and a require_approval rule asks.
+                case RuleAction.Evaluate when AllHold(rule, arguments, counters) != Truth.True:
                     return PolicyVerdict.Refused(rule, rule.DenyMessage);
-                case RuleAction.RequireApproval when approval is null && (rule.Conditions.Count == 0 || AllHold(rule, arguments, counters)):
+                case RuleAction.RequireApproval when approval is null && AllHold(rule, arguments, counters) != Truth.False:
                     approval = rule;
                     break;
                 default:
@@ -87,8 +97,10 @@ public static class PolicyEvaluator
             : new PolicyVerdict(VerdictKind.NeedsApproval, approval, null, (IReadOnlyList<CounterCharge>?)charges ?? []) { RuleName = approval.Name };
     }
 
-    private static bool AllHold(PolicyRule rule, JsonElement arguments, IReadOnlyDictionary<string, long>? counters)
+    /// <summary>All conditions of the rule, ANDed in three-valued logic: false beats unknown beats true.</summary>
+    private static Truth AllHold(PolicyRule rule, JsonElement arguments, IReadOnlyDictionary<string, long>? counters)
     {
+        var result = Truth.True;
         foreach (var condition in rule.Conditions)
         {
             if (condition.IsCounterLimit)
@@ -97,15 +109,20 @@ public static class PolicyEvaluator
             }
 
             var holds = condition.CounterKey is { } key
-                ? Holds(condition, counters is not null && counters.TryGetValue(key, out var value) ? value : 0)
-                : Holds(condition, Resolve(arguments, condition.ArgumentPath));
-            if (!holds)
+                ? Holds(condition, counters is not null && counters.TryGetValue(key, out var value) ? value : 0) ? Truth.True : Truth.False
+                : Judge(condition, Resolve(arguments, condition.ArgumentPath));
+            if (holds == Truth.False)
             {
-                return false;
+                return Truth.False;
+            }
+
+            if (holds == Truth.Unknown)
+            {
+                result = Truth.Unknown;
             }
         }
 
-        return true;
+        return result;
     }
 
     private static JsonElement? Resolve(JsonElement arguments, IReadOnlyList<string> path)
@@ -131,41 +148,51 @@ public static class PolicyEvaluator
 
         // A negative amount would hand quota back; a missing one cannot be counted. Both refuse rather than guess.
         return Resolve(arguments, counter.IncrementFrom) is { ValueKind: JsonValueKind.Number } value &&
-               value.TryGetDouble(out var amount) && amount >= 0 && amount < long.MaxValue
+               value.TryGetDouble(out var amount) && amount >= 0 && amount <= PolicyLoader.MaxCount
             ? (long)Math.Ceiling(amount)
             : null;
     }
 
+    /// <summary>Whether the condition holds for this argument value, or <see cref="Truth.Unknown"/> when it cannot be judged.</summary>
     /// <remarks>
+    /// Unknown: the argument is missing or null (for any operator but <c>exists</c>), or of a type the operator cannot
+    /// compare (a numeric operator on text, a regex on a number, a list operator on an object or a list).
     /// A regex that runs past its timeout on agent-supplied text throws <see cref="System.Text.RegularExpressions.RegexMatchTimeoutException"/>;
     /// the caller refuses the call, since "did not match" would let an approval rule pass unasked.
     /// </remarks>
-    public static bool Holds(PolicyCondition condition, JsonElement? actual)
+    public static Truth Judge(PolicyCondition condition, JsonElement? actual)
     {
         if (condition.Op == ConditionOp.Exists)
         {
             var present = actual is { ValueKind: not JsonValueKind.Null };
-            return present == condition.Value.GetBoolean();
+            return present == condition.Value.GetBoolean() ? Truth.True : Truth.False;
         }
 
-        if (actual is not { } value)
+        if (actual is not { ValueKind: not JsonValueKind.Null } value)
         {
-            return false;
+            return Truth.Unknown;
         }
 
         return condition.Op switch
         {
-            ConditionOp.Eq => Equal(value, condition.Value),
-            ConditionOp.Neq => !Equal(value, condition.Value),
-            ConditionOp.In => In(value, condition.Value),
-            ConditionOp.NotIn => !In(value, condition.Value),
-            ConditionOp.Lt or ConditionOp.Lte or ConditionOp.Gt or ConditionOp.Gte =>
-                value.ValueKind == JsonValueKind.Number && Compare(condition.Op, value.GetDouble(), condition.Value.GetDouble()),
-            ConditionOp.Regex => value.ValueKind == JsonValueKind.String && condition.Pattern!.IsMatch(value.GetString()!),
+            ConditionOp.Eq => Of(Equal(value, condition.Value)),
+            ConditionOp.Neq => Of(!Equal(value, condition.Value)),
+            ConditionOp.In or ConditionOp.NotIn when value.ValueKind is JsonValueKind.Object or JsonValueKind.Array => Truth.Unknown,
+            ConditionOp.In => Of(In(value, condition.Value)),
+            ConditionOp.NotIn => Of(!In(value, condition.Value)),
+            ConditionOp.Lt or ConditionOp.Lte or ConditionOp.Gt or ConditionOp.Gte => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
+                ? Of(Compare(condition.Op, number, condition.Value.GetDouble()))
+                : Truth.Unknown,
+            ConditionOp.Regex => value.ValueKind == JsonValueKind.String ? Of(condition.Pattern!.IsMatch(value.GetString()!)) : Truth.Unknown,
             ConditionOp.Contains => Contains(value, condition.Value),
-            _ => false,
+            _ => Truth.Unknown,
         };
     }
+
+    /// <summary>Two-valued view, for callers that treat unknown as "does not hold".</summary>
+    public static bool Holds(PolicyCondition condition, JsonElement? actual) => Judge(condition, actual) == Truth.True;
+
+    private static Truth Of(bool value) => value ? Truth.True : Truth.False;
 
     private static bool Holds(PolicyCondition condition, long counter) => condition.Op switch
     {
@@ -219,11 +246,13 @@ public static class PolicyEvaluator
         return false;
     }
 
-    private static bool Contains(JsonElement actual, JsonElement expected)
+    private static Truth Contains(JsonElement actual, JsonElement expected)
     {
         if (actual.ValueKind == JsonValueKind.String)
         {
-            return expected.ValueKind == JsonValueKind.String && actual.GetString()!.Contains(expected.GetString()!, StringComparison.Ordinal);
+            return expected.ValueKind == JsonValueKind.String
+                ? Of(actual.GetString()!.Contains(expected.GetString()!, StringComparison.Ordinal))
+                : Truth.Unknown;
         }
 
         if (actual.ValueKind == JsonValueKind.Array)
@@ -232,11 +261,13 @@ public static class PolicyEvaluator
             {
                 if (Equal(item, expected))
                 {
-                    return true;
+                    return Truth.True;
                 }
             }
+
+            return Truth.False;
         }
 
-        return false;
+        return Truth.Unknown;
     }
 }

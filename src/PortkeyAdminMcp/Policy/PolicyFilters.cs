@@ -35,6 +35,8 @@ public static class PolicyFilters
             var name = context.Params?.Name ?? string.Empty;
             var record = new CallRecord(name, services.GetRequiredService<TimeProvider>().GetUtcNow());
             using var scope = CallRecord.Begin(record);
+            // What the audit shows if the call never reaches the tool runner (hidden, read-only); the runner replaces it.
+            record.Arguments = AuditView(services, record, context.Params?.Arguments);
             CallToolResult? result = null;
             try
             {
@@ -50,7 +52,7 @@ public static class PolicyFilters
             }
             finally
             {
-                await WriteAuditAsync(services, record, context.Params?.Arguments, result);
+                await WriteAuditAsync(services, record, result);
             }
         });
     });
@@ -74,22 +76,35 @@ public static class PolicyFilters
         return ToolResults.Error(PolicyGuard.DeniedPrefix + refusal.Message);
     }
 
-    private static async Task WriteAuditAsync(IServiceProvider services, CallRecord record, IDictionary<string, JsonElement>? arguments, CallToolResult? result)
+    private static async Task WriteAuditAsync(IServiceProvider services, CallRecord record, CallToolResult? result)
     {
         var audit = services.GetRequiredService<AuditLog>();
-        if (!audit.Enabled)
+        if (audit.Enabled)
         {
-            return;
+            await audit.WriteAsync(record, result is null || result.IsError == true);
+        }
+    }
+
+    /// <summary>
+    /// A known tool's arguments masked by its contract (secret fields whatever they hold, and its secret values in
+    /// every other string); an unknown tool's only by name, since nothing says which of its values are secret.
+    /// </summary>
+    private static JsonElement? AuditView(IServiceProvider services, CallRecord record, IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is null)
+        {
+            return null;
         }
 
         var parsed = ToolArguments.From(arguments);
-        // A refused or unknown call never reached the tool, which is where secrets are normally registered.
-        if (ToolCatalog.Entries.TryGetValue(record.Tool, out var entry))
+        if (!ToolCatalog.Entries.TryGetValue(record.Tool, out var entry))
         {
-            entry.Contract.RegisterSecrets(parsed, services.GetRequiredService<SecretRegistry>());
+            return ToolContract.NamesOnly(parsed.Names);
         }
 
-        await audit.WriteAsync(record, arguments is null ? null : parsed.AsObject(), result is null || result.IsError == true);
+        var secrets = services.GetRequiredService<SecretRegistry>();
+        var own = entry.Contract.SecretValues(parsed).ToList();
+        return entry.Contract.Masked(parsed, text => secrets.ScrubValues(text, own));
     }
 
     private static bool IsReadOnly(Tool tool) => tool.Annotations?.ReadOnlyHint == true;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -43,9 +44,15 @@ public sealed class Admission
 
     internal Admission Approved(string rule) => new(true, AuditDecisions.Approved, rule, null, _store, _held);
 
+    /// <summary>Not approved: refused, still holding its reservations for the caller to give back.</summary>
+    internal Admission Declined(string rule, string message) => new(false, AuditDecisions.Declined, rule, message, _store, _held);
+
     internal static Admission Refused(string decision, string? rule, string message) => new(false, decision, rule, message, null, []);
 
-    /// <summary>The call failed: give its quota back. Safe to call more than once.</summary>
+    /// <summary>Whether this admission still holds counter reservations.</summary>
+    public bool HoldsQuota => _store is not null && Volatile.Read(ref _held).Count > 0;
+
+    /// <summary>The call changed nothing upstream: give its quota back. Safe to call more than once.</summary>
     public async Task ReleaseAsync()
     {
         var held = Interlocked.Exchange(ref _held, []);
@@ -61,6 +68,7 @@ public sealed class Admission
 /// user's approval through the client's own confirmation dialog. Every failure to decide refuses the call.
 /// </summary>
 public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounterStore store, TimeProvider clock, SecretRegistry secrets, ILogger<PolicyGuard> logger)
+
 {
     public const string DeniedPrefix = "[POLICY DENIED] ";
 
@@ -99,11 +107,19 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
             ReserveOutcome outcome;
             try
             {
-                outcome = await store.ReserveAsync(verdict.Charges, clock.GetUtcNow(), cancellationToken);
+                // Never abandoned half-way: a reservation the store made after the caller stopped listening would be
+                // spent by nobody. Every store bounds its own wait; a cancelled call gives back what it got, below.
+                outcome = await store.ReserveAsync(verdict.Charges, clock.GetUtcNow(), CancellationToken.None);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception exception)
             {
                 return StoreUnavailable(tool, exception);
+            }
+
+            if (outcome.Granted && cancellationToken.IsCancellationRequested)
+            {
+                await store.ReleaseAsync(outcome.Held!, CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             if (!outcome.Granted)
@@ -126,7 +142,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
 
     /// <summary>
     /// Asks the user through the client's confirmation dialog, showing the exact request. Anything but an accept
-    /// (decline, cancel, timeout, a client that cannot ask) refuses the call and gives its quota back.
+    /// (decline, cancel, timeout, a client that cannot ask) refuses the call; the caller gives its quota back.
     /// </summary>
     /// <param name="describeRequest">The exact request the call will send, secrets masked.</param>
     public async Task<Admission> ApproveAsync(Admission admission, string tool, Func<string> describeRequest, McpServer? server, CancellationToken cancellationToken)
@@ -143,9 +159,8 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
             return admission.Approved(rule.Name);
         }
 
-        await admission.ReleaseAsync();
         LogDeclined(logger, tool, rule.Name, reason);
-        return Admission.Refused(AuditDecisions.Declined, rule.Name, reason);
+        return admission.Declined(rule.Name, reason);
     }
 
     private async Task<(PolicyVerdict? Verdict, Admission? Refusal)> EvaluateAsync(string tool, ToolArguments arguments, CancellationToken cancellationToken)
@@ -188,9 +203,9 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
             $"The policy's counters ({store.Description}) could not be read or updated, so the quota cannot be checked and the call was refused. Try again; the server log has the cause.");
     }
 
-    private static string QuotaSpent(CounterCharge charge, DateTimeOffset now) =>
+    private static string QuotaSpent(CounterCharge charge, DateTimeOffset now) => string.Create(CultureInfo.InvariantCulture,
         $"Policy rule \"{charge.Rule.Name}\" allows {charge.Limit} per {PolicyLoader.WindowName(charge.Window)} and this {PolicyLoader.WindowName(charge.Window)}'s quota is spent. " +
-        $"It resets at {CounterWindows.Resets(charge.Window, now):yyyy-MM-dd HH:mm:ss} UTC.";
+        $"It resets at {CounterWindows.Resets(charge.Window, now):yyyy-MM-dd HH:mm:ss} UTC.");
 
     private async Task<(bool Approved, string Reason)> AskAsync(string tool, PolicyRule rule, Func<string> describeRequest, McpServer? server, CancellationToken cancellationToken)
     {
@@ -205,14 +220,17 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
             .Append(describeRequest())
             .Append("\n\nNothing is sent unless you accept. This request expires in ").Append(Describe(rule.ApprovalTimeout)).Append('.')
             .ToString();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(rule.ApprovalTimeout);
+        // The deadline runs on the server's clock, so tests can move it instead of waiting.
+        using var timeout = new CancellationTokenSource(rule.ApprovalTimeout, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         ElicitResult answer;
         try
         {
+            // Not scrubbed as text: every part is the call's own (tool, method, URL), the policy's (rule name), or
+            // already masked by field and by this call's secret values (the body).
             answer = await server.ElicitAsync(new ElicitRequestParams
             {
-                Message = secrets.Scrub(prompt),
+                Message = prompt,
                 RequestedSchema = new ElicitRequestParams.RequestSchema(),
             }, deadline.Token);
         }
@@ -222,7 +240,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return (false, $"{who}; asking the client failed ({secrets.Scrub(exception.Message)}). Nothing was sent.");
+            return (false, $"{who}; asking the client failed ({exception.GetType().Name}). Nothing was sent.");
         }
 
         return answer.Action switch
@@ -233,12 +251,16 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
         };
     }
 
-    private static string Describe(TimeSpan span) =>
-        span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? $"{span.TotalDays:0} d"
-        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} h"
-        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? $"{span.TotalMinutes:0} min"
-        : span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0} s"
-        : $"{span.TotalMilliseconds:0} ms";
+    private static string Describe(TimeSpan span)
+    {
+        var (amount, unit) =
+            span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? (span.TotalDays, "d")
+            : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? (span.TotalHours, "h")
+            : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? (span.TotalMinutes, "min")
+            : span.TotalSeconds >= 1 ? (span.TotalSeconds, "s")
+            : (span.TotalMilliseconds, "ms");
+        return string.Create(CultureInfo.InvariantCulture, $"{amount:0} {unit}");
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Tool}: refused by policy rule {Rule}; nothing sent")]
     private static partial void LogDenied(ILogger logger, string tool, string? rule);

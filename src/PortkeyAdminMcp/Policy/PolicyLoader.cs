@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PortkeyAdminMcp.Validation;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace PortkeyAdminMcp.Policy;
@@ -54,19 +55,58 @@ public sealed partial class PolicyLoader
 
     public IReadOnlyList<PolicyProblem> Problems => _problems;
 
+    /// <summary>A policy is a page of YAML; anything larger is a mistake (or /dev/zero) and is refused unread.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>Deeper than any sensible policy, shallow enough that no reader of it can run out of stack.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>YAML events (scalars, starts and ends) a policy may hold, and nodes a condition value may expand to through aliases.</summary>
+    public const int MaxEvents = 100_000;
+
+    public const int MaxValueNodes = 1_000;
+
+    /// <summary>The largest counter limit or increment: far past any real quota, far from overflowing a 64-bit counter.</summary>
+    public const long MaxCount = 1_000_000_000_000_000;
+
+    /// <summary>A pipe or a device that never ends a read must not hold the start-up: reading gives up after this.</summary>
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+
     public static (PolicySet? Policy, IReadOnlyList<PolicyProblem> Problems) LoadFile(string path, IReadOnlyDictionary<string, IReadOnlySet<string>> tools)
     {
-        string text;
+        var (text, problem) = ReadBounded(path);
+        return text is null ? (null, [new PolicyProblem(0, "file", problem!)]) : Parse(text, path, tools);
+    }
+
+    private static (string? Text, string? Problem) ReadBounded(string path)
+    {
+        var read = Task.Run(() =>
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            var buffer = new byte[MaxFileBytes + 1];
+            var total = 0;
+            int count;
+            while (total < buffer.Length && (count = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            {
+                total += count;
+            }
+
+            return total > MaxFileBytes ? null : new UTF8Encoding(false).GetString(buffer, 0, total).TrimStart('\uFEFF');
+        });
         try
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            return (null, [new PolicyProblem(0, "file", $"cannot be read ({exception.GetType().Name}: {exception.Message})")]);
-        }
+            if (!read.Wait(ReadTimeout))
+            {
+                return (null, $"could not be read within {ReadTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s (a pipe or a device rather than a file?)");
+            }
 
-        return Parse(text, path, tools);
+            return read.Result is { } text ? (text, null) : (null, $"is larger than {MaxFileBytes / 1024} KiB; a policy file is a page of YAML");
+        }
+        catch (AggregateException aggregate) when (aggregate.InnerException is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            var exception = aggregate.InnerException!;
+            return (null, $"cannot be read ({exception.GetType().Name}: {exception.Message})");
+        }
     }
 
     public static (PolicySet? Policy, IReadOnlyList<PolicyProblem> Problems) Parse(string yaml, string source, IReadOnlyDictionary<string, IReadOnlySet<string>> tools)
@@ -81,6 +121,11 @@ public sealed partial class PolicyLoader
         var stream = new YamlStream();
         try
         {
+            if (!WithinBounds(yaml))
+            {
+                return null;
+            }
+
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException exception)
@@ -113,6 +158,40 @@ public sealed partial class PolicyLoader
         var (tools, wildcard) = ReadTools(root);
         CheckStateReferences();
         return _problems.Count > 0 ? null : new PolicySet(source, defaultPosture?.Value == "deny", hidden, tools, wildcard);
+    }
+
+    /// <summary>
+    /// A first pass over the YAML events, which needs no recursion: nesting deeper than <see cref="MaxDepth"/> or
+    /// more than <see cref="MaxEvents"/> events is refused before any tree is built, so no file can exhaust the
+    /// stack or the memory of this process.
+    /// </summary>
+    private bool WithinBounds(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        var events = 0;
+        while (parser.MoveNext())
+        {
+            if (++events > MaxEvents)
+            {
+                Problem(parser.Current!.Start.Line, "yaml", $"has more than {MaxEvents} YAML nodes; a policy file is a page of YAML");
+                return false;
+            }
+
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart when ++depth > MaxDepth:
+                    Problem(parser.Current.Start.Line, "yaml", $"is nested more than {MaxDepth} levels deep");
+                    return false;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return true;
     }
 
     private List<string> ReadHide(YamlMappingNode root)
@@ -353,6 +432,12 @@ public sealed partial class PolicyLoader
         {
             // The limit is what an lt/lte on this rule's own counter allows after the call: lte N → N, lt N → N - 1.
             var limitCondition = conditions.FirstOrDefault(c => c.CounterKey == counter.Key && c.Op is ConditionOp.Lt or ConditionOp.Lte);
+            if (limitCondition is not null && limitCondition.Value.GetDouble() is var limitValue && limitValue is < 0 or > MaxCount)
+            {
+                Problem(line, location, $"the limit on state.{counter.Key} must be from 0 to {MaxCount}, got {limitValue.ToString(CultureInfo.InvariantCulture)}");
+                return null;
+            }
+
             conditions = [.. conditions.Select(c => c == limitCondition ? Flagged(c) : c)];
             counter = limitCondition is null ? counter : new PolicyCounter
             {
@@ -424,15 +509,16 @@ public sealed partial class PolicyLoader
             return null;
         }
 
-        var duration = match.Groups[2].Value switch
+        var unit = match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "" or "s" => TimeSpan.FromSeconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            _ => TimeSpan.FromDays(amount),
+            "ms" => TimeSpan.FromMilliseconds(1),
+            "" or "s" => TimeSpan.FromSeconds(1),
+            "m" => TimeSpan.FromMinutes(1),
+            "h" => TimeSpan.FromHours(1),
+            _ => TimeSpan.FromDays(1),
         };
-        return duration <= TimeSpan.FromDays(1) ? duration : null;
+        // Compared before multiplying, so no amount can overflow a TimeSpan.
+        return amount <= TimeSpan.FromDays(1).Ticks / unit.Ticks ? unit * amount : null;
     }
 
     private (long Count, CounterWindow Window)? ReadRateLimit(YamlScalarNode node, string location)
@@ -444,7 +530,7 @@ public sealed partial class PolicyLoader
             return null;
         }
 
-        var countOk = long.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0;
+        var countOk = long.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= MaxCount;
         if (!countOk)
         {
             Problem(node.Start.Line, $"{location}.rate_limit", $"count must be a positive integer, got \"{parts[0]}\"");
@@ -492,9 +578,9 @@ public sealed partial class PolicyLoader
 
         long increment = 1;
         if (Scalar(map, "increment") is { } incrementNode &&
-            (!long.TryParse(incrementNode.Value, NumberStyles.None, CultureInfo.InvariantCulture, out increment) || increment <= 0))
+            (!long.TryParse(incrementNode.Value, NumberStyles.None, CultureInfo.InvariantCulture, out increment) || increment <= 0 || increment > MaxCount))
         {
-            Problem(incrementNode.Start.Line, $"{location}.increment", $"must be a positive integer, got {Show(incrementNode)}");
+            Problem(incrementNode.Start.Line, $"{location}.increment", $"must be a positive integer up to {MaxCount}, got {Show(incrementNode)}");
         }
 
         string[]? incrementFrom = null;
@@ -579,7 +665,12 @@ public sealed partial class PolicyLoader
         }
 
         map.Children.TryGetValue(new YamlScalarNode("value"), out var valueNode);
-        var value = ToJson(valueNode);
+        if (ToJson(valueNode) is not { } value)
+        {
+            Problem(line, location, $"value is too large: more than {MaxValueNodes} YAML nodes once its aliases are expanded, or nested more than {MaxDepth} levels");
+            return null;
+        }
+
         Regex? pattern = null;
         switch (op)
         {
@@ -598,7 +689,8 @@ public sealed partial class PolicyLoader
             case ConditionOp.Regex:
                 try
                 {
-                    pattern = new Regex(value.GetString()!, RegexOptions.CultureInvariant, RegexTimeout);
+                    // $ means the end of the text, as in Intercept's RE2 (not "before a final newline", as in .NET).
+                    pattern = EcmaPattern.Compile(value.GetString()!, RegexTimeout);
                 }
                 catch (ArgumentException exception)
                 {
@@ -737,54 +829,72 @@ public sealed partial class PolicyLoader
         _ => "day",
     };
 
-    /// <summary>YAML 1.2 core-schema typing: plain scalars may be null, booleans or numbers; quoted ones are text.</summary>
-    private static JsonElement ToJson(YamlNode? node)
+    /// <summary>
+    /// YAML 1.2 core-schema typing: plain scalars may be null, booleans or numbers; quoted ones are text. Null when
+    /// the value expands (through aliases) past <see cref="MaxValueNodes"/> nodes or <see cref="MaxDepth"/> levels.
+    /// </summary>
+    private static JsonElement? ToJson(YamlNode? node)
     {
         var buffer = new MemoryStream();
+        var budget = MaxValueNodes;
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, node);
+            if (!Write(writer, node, 0, ref budget))
+            {
+                return null;
+            }
         }
 
         using var document = JsonDocument.Parse(buffer.ToArray());
         return document.RootElement.Clone();
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode? node)
+    private static bool Write(Utf8JsonWriter writer, YamlNode? node, int depth, ref int budget)
     {
+        if (--budget < 0 || depth > MaxDepth)
+        {
+            return false;
+        }
+
         switch (node)
         {
             case null:
                 writer.WriteNullValue();
-                break;
+                return true;
             case YamlSequenceNode sequence:
                 writer.WriteStartArray();
                 foreach (var child in sequence.Children)
                 {
-                    Write(writer, child);
+                    if (!Write(writer, child, depth + 1, ref budget))
+                    {
+                        return false;
+                    }
                 }
 
                 writer.WriteEndArray();
-                break;
+                return true;
             case YamlMappingNode map:
                 writer.WriteStartObject();
                 foreach (var (key, value) in map.Children)
                 {
                     writer.WritePropertyName((key as YamlScalarNode)?.Value ?? string.Empty);
-                    Write(writer, value);
+                    if (!Write(writer, value, depth + 1, ref budget))
+                    {
+                        return false;
+                    }
                 }
 
                 writer.WriteEndObject();
-                break;
+                return true;
             case YamlScalarNode scalar when scalar.Style is ScalarStyle.Plain or ScalarStyle.Any:
                 WritePlain(writer, scalar.Value);
-                break;
+                return true;
             case YamlScalarNode scalar:
                 writer.WriteStringValue(scalar.Value);
-                break;
+                return true;
             default:
                 writer.WriteNullValue();
-                break;
+                return true;
         }
     }
 
@@ -805,13 +915,43 @@ public sealed partial class PolicyLoader
                 break;
         }
 
-        if (NumberPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        if (ParseNumber(text) is { } number)
         {
-            writer.WriteRawValue(text.TrimStart('+'));
+            // Written as a number, never as the raw text: YAML's .5, 5., 0500 and 0x1F are not JSON numbers.
+            if (Math.Floor(number) == number && Math.Abs(number) < 9e15)
+            {
+                writer.WriteNumberValue((long)number);
+            }
+            else
+            {
+                writer.WriteNumberValue(number);
+            }
+
             return;
         }
 
         writer.WriteStringValue(text);
+    }
+
+    /// <summary>A YAML 1.2 core-schema number (decimal, 0o octal, 0x hex), when finite.</summary>
+    public static double? ParseNumber(string text)
+    {
+        if (OctalPattern().IsMatch(text) || HexPattern().IsMatch(text))
+        {
+            var hex = text[1] == 'x';
+            var digits = text[2..];
+            double value = 0;
+            foreach (var digit in digits)
+            {
+                value = (value * (hex ? 16 : 8)) + Convert.ToInt32(digit.ToString(), hex ? 16 : 8);
+            }
+
+            return double.IsFinite(value) ? value : null;
+        }
+
+        return NumberPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+            ? number
+            : null;
     }
 
     private static JsonElement JsonNumber(long value)
@@ -845,9 +985,15 @@ public sealed partial class PolicyLoader
         return text.ToString();
     }
 
-    [GeneratedRegex(@"^(\d+)(ms|s|m|h|d)?$")]
+    [GeneratedRegex(@"^([0-9]{1,19})(ms|s|m|h|d)?\z")]
     private static partial Regex DurationPattern();
 
-    [GeneratedRegex(@"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")]
+    [GeneratedRegex(@"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\z")]
     private static partial Regex NumberPattern();
+
+    [GeneratedRegex(@"^0o[0-7]{1,30}\z")]
+    private static partial Regex OctalPattern();
+
+    [GeneratedRegex(@"^0x[0-9a-fA-F]{1,30}\z")]
+    private static partial Regex HexPattern();
 }

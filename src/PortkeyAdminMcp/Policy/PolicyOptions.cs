@@ -52,7 +52,10 @@ public static class CounterStores
 
         if (value.StartsWith("sqlite:", StringComparison.Ordinal))
         {
-            return value.Length > "sqlite:".Length ? null : "sqlite: needs a file path, e.g. sqlite:/var/lib/portkey-mcp/counters.db";
+            // Opened for real at start-up: an unusable path is one line now, not a refusal of every call later.
+            return value.Length > "sqlite:".Length
+                ? SqliteCounterStore.Probe(value["sqlite:".Length..])
+                : "sqlite: needs a file path, e.g. sqlite:/var/lib/portkey-mcp/counters.db";
         }
 
         if (value.StartsWith("redis://", StringComparison.Ordinal) || value.StartsWith("rediss://", StringComparison.Ordinal))
@@ -97,7 +100,7 @@ public static class CounterStores
             var password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null;
             configuration.User = user.Length > 0 ? user : null;
             configuration.Password = password;
-            secrets.Add(password);
+            secrets.AddServerSecret(password);
         }
 
         if (int.TryParse(uri.AbsolutePath.Trim('/'), out var database))

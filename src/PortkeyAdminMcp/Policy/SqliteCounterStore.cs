@@ -28,6 +28,39 @@ public sealed class SqliteCounterStore : ICounterStore
 
     public string Path { get; }
 
+    /// <summary>Creates the file and its table if needed; the reason it cannot, or null.</summary>
+    public static string? Probe(string path)
+    {
+        try
+        {
+            var store = new SqliteCounterStore(path);
+            try
+            {
+                using var connection = new SqliteConnection(store._connectionString);
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = SchemaSql;
+                command.ExecuteNonQuery();
+            }
+            finally
+            {
+                store._setup.Dispose();
+                SqliteConnection.ClearAllPools();
+            }
+
+            return null;
+        }
+        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return $"cannot use '{path}' for counters ({exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")})";
+        }
+    }
+
+    // WAL lets readers in other processes go on while one process holds the write lock.
+    private const string SchemaSql =
+        "PRAGMA journal_mode = WAL; " +
+        "CREATE TABLE IF NOT EXISTS policy_counters (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, value INTEGER NOT NULL)";
+
     public string Description => $"sqlite:{Path}";
 
     public async ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(IReadOnlyList<(string Key, CounterWindow Window)> counters, DateTimeOffset now, CancellationToken cancellationToken)
@@ -130,10 +163,7 @@ public sealed class SqliteCounterStore : ICounterStore
             }
 
             await using var command = connection.CreateCommand();
-            // WAL lets readers in other processes go on while one process holds the write lock.
-            command.CommandText =
-                "PRAGMA journal_mode = WAL; " +
-                "CREATE TABLE IF NOT EXISTS policy_counters (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, value INTEGER NOT NULL)";
+            command.CommandText = SchemaSql;
             await command.ExecuteNonQueryAsync(cancellationToken);
             _ready = true;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Mime;
 using System.Text;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 using PortkeyAdminMcp.Configuration;
-using PortkeyAdminMcp.Security;
 
 namespace PortkeyAdminMcp.Portkey;
 
@@ -18,14 +18,11 @@ namespace PortkeyAdminMcp.Portkey;
 public sealed partial class PortkeyClient(
     HttpClient http,
     IOptions<PortkeyOptions> options,
-    SecretRegistry secrets,
     ClientConnection client,
+    TimeProvider clock,
     ILogger<PortkeyClient> logger)
 {
     public const string ApiKeyHeader = "x-portkey-api-key";
-
-    // Admin answers are small; a multi-megabyte body is a fault, not data.
-    private const int MaxResponseCharacters = 8 * 1024 * 1024;
 
     /// <summary>Sends the request and returns the JSON body (an empty object for an empty body).</summary>
     public async Task<JsonElement> SendAsync(PortkeyRequest request, CancellationToken cancellationToken)
@@ -105,6 +102,7 @@ public sealed partial class PortkeyClient(
             message.Content.Headers.ContentType!.CharSet = null;
         }
 
+        var record = Audit.CallRecord.Current;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
@@ -113,44 +111,58 @@ public sealed partial class PortkeyClient(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            NoteWrite(record, request, message, "was cancelled in flight");
             throw;
         }
         catch (Exception exception) when (exception is TimeoutRejectedException or TaskCanceledException or TimeoutException)
         {
             LogFailure(logger, request.Method.Method, request.Path, "timeout");
+            NoteWrite(record, request, message, "timed out");
             throw new PortkeyTransportException(
-                $"Portkey did not answer {request.Method} /{request.Path} within {settings.Timeout.TotalSeconds:0} s" +
+                $"Portkey did not answer {Describe(request)} within {settings.Timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s" +
                 (request.IsIdempotent ? " (retries included)." : " (not retried: a create must never be sent twice; check whether it took effect before repeating it)."));
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
-            LogFailure(logger, request.Method.Method, request.Path, exception.HttpRequestError.ToString());
+            var attempts = AttemptLog.Of(message);
+            var answered = attempts.Count > 0 ? attempts[^1].Status : null;
+            var error = exception is HttpRequestException failure ? failure.HttpRequestError : HttpRequestError.Unknown;
+            LogFailure(logger, request.Method.Method, request.Path, error.ToString());
+            NoteWrite(record, request, message, answered is null ? "failed in transport" : "broke off in its answer");
+            if (answered is { } status)
+            {
+                throw new PortkeyTransportException(
+                    $"Portkey's answer to {Describe(request)} broke off before it was complete (HTTP {status.ToString(CultureInfo.InvariantCulture)})." +
+                    (request.IsIdempotent ? "" : " It may have taken effect: check before repeating it."));
+            }
+
             throw new PortkeyTransportException(
-                $"Could not reach Portkey for {request.Method} /{request.Path}: {Describe(exception.HttpRequestError)}" +
+                $"Could not reach Portkey for {Describe(request)}: {Describe(error)}" +
                 (request.IsIdempotent ? "" : " A create is never retried automatically; check whether it took effect before repeating it."));
         }
 
         using (response)
         {
-            string body;
-            try
-            {
-                body = await ReadBodyAsync(response, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or IOException or TimeoutRejectedException or TaskCanceledException)
-            {
-                throw new PortkeyTransportException(
-                    $"Portkey's answer to {request.Method} /{request.Path} broke off before it was complete (HTTP {(int)response.StatusCode}).");
-            }
-
+            // The body was read inside the attempt (AttemptLog), within its time limit; this only decodes it.
+            var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
             var status = (int)response.StatusCode;
-            Audit.CallRecord.Current?.Upstream(request, status);
+            record?.Upstream(request, status);
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogCall(logger, request.Method.Method, request.Path, status, elapsed);
+            var attempts = AttemptLog.Of(message);
+            var earlierMayHaveActed = attempts.Count > 1 && attempts.Take(attempts.Count - 1).Any(a => a.MayHaveActed);
+            if (status is < 400 or >= 500 || earlierMayHaveActed)
+            {
+                NoteWrite(record, request, message, $"was answered HTTP {status.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            // A retried DELETE whose earlier attempt may have gone through finds nothing left: that is the outcome asked for.
+            if (status == 404 && request.Method == HttpMethod.Delete && earlierMayHaveActed)
+            {
+                LogGoneAfterRetry(logger, request.Path);
+                return string.Empty;
+            }
+
             if (status is >= 300 and < 400)
             {
                 throw new PortkeyApiException(
@@ -164,8 +176,7 @@ public sealed partial class PortkeyClient(
                 var error = PortkeyError.FromResponse(status, body, response.ReasonPhrase);
                 throw new PortkeyApiException(error with
                 {
-                    Message = secrets.Scrub(error.Message),
-                    RetryAfter = PortkeyHttpClientSetup.RetryAfter(response),
+                    RetryAfter = RetryAfterHeader.Read(response.Headers, clock.GetUtcNow()),
                 }, Describe(request));
             }
 
@@ -173,23 +184,19 @@ public sealed partial class PortkeyClient(
         }
     }
 
-    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Notes on the call's record that a write may have changed Portkey, unless every attempt provably did not.</summary>
+    private static void NoteWrite(Audit.CallRecord? record, PortkeyRequest request, HttpRequestMessage message, string what)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var buffer = new char[16 * 1024];
-        var builder = new StringBuilder();
-        int read;
-        while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+        if (record is null || request.Method == HttpMethod.Get)
         {
-            builder.Append(buffer, 0, read);
-            if (builder.Length > MaxResponseCharacters)
-            {
-                throw new IOException("Response too large.");
-            }
+            return;
         }
 
-        return builder.ToString();
+        var attempts = AttemptLog.Of(message);
+        if (attempts.Any(a => a.MayHaveActed))
+        {
+            record.MayHaveWritten($"{Describe(request)} {what} ({string.Join(", ", attempts)})");
+        }
     }
 
     private static string Describe(PortkeyRequest request) => $"{request.Method} /{request.Path}";
@@ -212,6 +219,9 @@ public sealed partial class PortkeyClient(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Portkey {Method} /{Path} -> {Status} in {Milliseconds:0} ms")]
     private static partial void LogCall(ILogger logger, string method, string path, int status, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Portkey DELETE /{Path} -> 404 after an earlier attempt that may have deleted it: reported as deleted")]
+    private static partial void LogGoneAfterRetry(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Portkey {Method} /{Path} failed: {Reason}")]
     private static partial void LogFailure(ILogger logger, string method, string path, string reason);

@@ -71,5 +71,11 @@ public sealed record PortkeyError(int Status, string? Code, string Message)
             _ => null,
         } : null;
 
-    private static string Trim(string message) => message.Length > 500 ? message[..497] + "..." : message;
+    /// <summary>
+    /// Only a bound on memory. The message is cut for display after it has been masked (ToolResults.Upstream):
+    /// cutting first could leave the start of a secret that straddles the cut where masking no longer sees it.
+    /// </summary>
+    public const int MaxKeptCharacters = 64 * 1024;
+
+    private static string Trim(string message) => message.Length > MaxKeptCharacters ? message[..MaxKeptCharacters] : message;
 }

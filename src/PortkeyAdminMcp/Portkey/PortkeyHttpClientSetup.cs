@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +21,7 @@ public static class PortkeyHttpClientSetup
 
     public static IServiceCollection AddPortkeyClient(this IServiceCollection services, string userAgent)
     {
-        services
+        var client = services
             .AddHttpClient<PortkeyClient>((provider, client) =>
             {
                 var options = provider.GetRequiredService<IOptions<PortkeyOptions>>().Value;
@@ -39,10 +38,11 @@ public static class PortkeyHttpClientSetup
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(10),
             })
-            .RedactLoggedHeaders(_ => true)
-            .AddResilienceHandler(PipelineName, static (builder, context) =>
+            .RedactLoggedHeaders(_ => true);
+        client.AddResilienceHandler(PipelineName, static (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<PortkeyOptions>>().Value;
+                var clock = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 var attemptTimeout = options.Timeout;
 
                 var retry = new HttpRetryStrategyOptions
@@ -53,9 +53,11 @@ public static class PortkeyHttpClientSetup
                     Delay = TimeSpan.FromMilliseconds(400),
                     MaxDelay = MaxRetryAfter,
                     ShouldRetryAfterHeader = true,
-                    ShouldHandle = static args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, clock.GetUtcNow())),
                 };
-                // A retried POST is a second key: creates and rotations are sent exactly once.
+                // Per method: a retried POST is a second key, so creates and rotations are sent exactly once. GET and
+                // PUT are safe to repeat (the same body sets the same state); a DELETE is repeated too, and a 404 after
+                // an attempt that may have gone through is read as "gone" (PortkeyClient), which is what was asked.
                 retry.DisableFor(HttpMethod.Post, HttpMethod.Patch, HttpMethod.Connect);
 
                 builder
@@ -64,14 +66,17 @@ public static class PortkeyHttpClientSetup
                     .AddTimeout(attemptTimeout);
             });
 
+        // Innermost, so each attempt's time limit also covers reading its body, and every attempt is noted.
+        client.AddHttpMessageHandler(() => new AttemptLog());
+
         return services;
     }
 
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, DateTimeOffset now)
     {
         if (outcome.Exception is not null)
         {
-            return outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
+            return outcome.Exception is HttpRequestException or IOException or Polly.Timeout.TimeoutRejectedException;
         }
 
         var response = outcome.Result!;
@@ -82,26 +87,6 @@ public static class PortkeyHttpClientSetup
         }
 
         // Honour Retry-After, but never wait out a long one: the agent is told when to come back instead.
-        return RetryAfter(response) is not { } wait || wait <= MaxRetryAfter;
-    }
-
-    public static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return response.Headers.TryGetValues("Retry-After", out var values) &&
-               double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
+        return RetryAfterHeader.Read(response.Headers, now) is not { } wait || wait <= MaxRetryAfter;
     }
 }

@@ -27,6 +27,21 @@ public sealed class PortkeyRequest
 
     public JsonObject? Body { get; }
 
+    /// <summary>
+    /// Top-level body fields that carry a secret (a provider key), masked whatever they hold wherever the request is
+    /// shown: a dry run, an approval, an audit. Set by the mapping that puts the secret there.
+    /// </summary>
+    public IReadOnlySet<string> SecretFields => _secretFields;
+
+    private readonly HashSet<string> _secretFields = new(StringComparer.Ordinal);
+
+    /// <summary>Marks a body field as secret (see <see cref="SecretFields"/>).</summary>
+    public PortkeyRequest WithSecretField(string field)
+    {
+        _secretFields.Add(field);
+        return this;
+    }
+
     /// <summary>POST is the one method Portkey does not treat as idempotent: it is never retried.</summary>
     public bool IsIdempotent => Method != HttpMethod.Post && Method != HttpMethod.Patch;
 

@@ -10,13 +10,13 @@ namespace PortkeyAdminMcp.Security;
 /// variable of this server's environment; <c>${secret:REFERENCE_ID}</c> or <c>${secret:REFERENCE_ID#field}</c>
 /// becomes a Portkey Secret Reference mapping, so no key is sent at all. Anything else is a literal key.
 /// </summary>
-public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnvNames, SecretRegistry? secrets, Func<string, string?> environment)
+public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnvNames, SecretRegistry? secrets, Func<string, string?> environment, string? serverApiKey = null)
 {
     /// <summary>No environment variable may be read; Secret References still work.</summary>
     public static readonly KeyReferences None = new([], null, _ => null);
 
-    public KeyReferences(IOptions<SecretOptions> options, SecretRegistry secrets)
-        : this(options.Value.AllowedEnvNames, secrets, Environment.GetEnvironmentVariable)
+    public KeyReferences(IOptions<SecretOptions> options, IOptions<Configuration.PortkeyOptions> portkey, SecretRegistry secrets)
+        : this(options.Value.AllowedEnvNames, secrets, Environment.GetEnvironmentVariable, portkey.Value.ApiKey)
     {
     }
 
@@ -47,7 +47,16 @@ public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnv
                 return (null, null);
             }
 
-            secrets?.Add(secret);
+            // Refused at start-up already (SecretOptionsValidator); checked again because nothing else may ever send it.
+            if (!string.IsNullOrEmpty(serverApiKey) && secret == serverApiKey)
+            {
+                errors.Add(new FieldError(field, $"${{env:{name}}} holds this server's own Portkey API key, which is never sent as a provider key"));
+                return (null, null);
+            }
+
+            // The value is the server's (its environment), so it is scrubbed everywhere; and this call's outputs mask it.
+            secrets?.AddServerSecret(secret);
+            Audit.CallRecord.Current?.Secrets.Add(secret);
             return (secret, null);
         }
 
@@ -56,7 +65,8 @@ public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnv
             var mapping = new JsonObject
             {
                 ["target_field"] = "key",
-                ["secret_reference_id"] = reference.Groups[1].Value,
+                // A UUID is one record in any case; the lower-case spelling is the one sent everywhere.
+                ["secret_reference_id"] = StringSchema.IsUuid(reference.Groups[1].Value) ? reference.Groups[1].Value.ToLowerInvariant() : reference.Groups[1].Value,
             };
             if (reference.Groups[2].Success)
             {
@@ -70,9 +80,10 @@ public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnv
         return (null, null);
     }
 
-    [GeneratedRegex(@"^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$")]
+    // \z, not $: "${env:NAME}\n" is not a reference (see EcmaPattern).
+    [GeneratedRegex(@"^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}\z")]
     private static partial Regex EnvReference();
 
-    [GeneratedRegex(@"^\$\{secret:([A-Za-z0-9][A-Za-z0-9_-]{0,127})(?:#([A-Za-z0-9_.-]{1,255}))?\}$")]
+    [GeneratedRegex(@"^\$\{secret:([A-Za-z0-9][A-Za-z0-9_-]{0,127})(?:#([A-Za-z0-9_.-]{1,255}))?\}\z")]
     private static partial Regex SecretReference();
 }

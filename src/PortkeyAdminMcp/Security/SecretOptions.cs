@@ -34,11 +34,11 @@ public sealed partial class SecretOptions
         return Path.Combine(config, "portkey-admin-mcp", "secrets");
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     internal static partial Regex EnvName();
 }
 
-public sealed class SecretOptionsValidator : IValidateOptions<SecretOptions>
+public sealed class SecretOptionsValidator(IOptions<Configuration.PortkeyOptions> portkey) : IValidateOptions<SecretOptions>
 {
     public ValidateOptionsResult Validate(string? name, SecretOptions options)
     {
@@ -56,6 +56,25 @@ public sealed class SecretOptionsValidator : IValidateOptions<SecretOptions>
         foreach (var env in options.AllowedEnvNames.Where(n => !SecretOptions.EnvName().IsMatch(n)))
         {
             failures.Add($"{SecretOptions.EnvAllowVariable} lists '{env}', which is not an environment variable name");
+        }
+
+        // A provider-key reference must never be able to send the server's own credentials anywhere.
+        var apiKey = portkey.Value.ApiKey;
+        foreach (var env in options.AllowedEnvNames.Where(n => SecretOptions.EnvName().IsMatch(n)))
+        {
+            if (env.StartsWith("PORTKEY_", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"{SecretOptions.EnvAllowVariable} lists {env}: the server's own PORTKEY_* settings can never be sent as a provider key");
+            }
+            else if (!string.IsNullOrEmpty(apiKey) && Environment.GetEnvironmentVariable(env) == apiKey)
+            {
+                failures.Add($"{SecretOptions.EnvAllowVariable} lists {env}, which holds the same value as {Configuration.PortkeyOptions.ApiKeyVariable}; the server's own key can never be sent as a provider key");
+            }
+        }
+
+        if (options.WritesFiles && Path.IsPathFullyQualified(options.Directory) && SecretFileWriter.FolderProblem(options.Directory) is { } folder)
+        {
+            failures.Add($"{SecretOptions.DirectoryVariable}: {folder}");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -16,10 +16,6 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
         "The secret was written to key_file (owner-only) and is not in this conversation. Move it to a secret manager; " +
         "Portkey never shows it again.";
 
-    public const string FallbackWarning =
-        "The secret could not be written to its file, so it is shown here instead and is now in this conversation's " +
-        "transcript. Store it in a secret manager now.";
-
     public const string OneTimeSecretWarning =
         "This is the only time Portkey shows this secret, and it is now in this conversation's transcript. " +
         "Store it in a secret manager now; it cannot be retrieved again (rotate the key to get a new one).";
@@ -164,11 +160,20 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
         }
     }
 
-    /// <summary>Inline: the secret in the result (the seed behaviour). File: a path, a masked form and a fingerprint; inline only if the write fails.</summary>
+    /// <summary>
+    /// Inline: the secret in the result (the seed behaviour). File: a path, a masked form and a fingerprint, and
+    /// never the secret — if the file cannot be written the call fails and says so, because the operator chose file
+    /// mode precisely so that no secret enters the transcript.
+    /// </summary>
     private (string? Key, string? File, string? Masked, string? Fingerprint, string Warning) Deliver(string id, string secret, bool rotation)
     {
         if (!secretOptions.Value.WritesFiles)
         {
+            if (Audit.CallRecord.Current is { } record)
+            {
+                record.DeliveredSecret = secret;
+            }
+
             return (secret, null, null, null, OneTimeSecretWarning);
         }
 
@@ -179,15 +184,17 @@ public sealed class ApiKeyTools(ToolRunner runner, PortkeyClient portkey, Secret
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // The key exists now; losing its only copy would be worse than showing it.
-            return (secret, null, null, null, FallbackWarning);
+            throw new ToolFailureException(
+                $"API key {id} was {(rotation ? "rotated" : "created")}, but its new secret could not be written under {secretFiles.Directory} " +
+                $"({exception.GetType().Name}) and, as {SecretOptions.OutputVariable}=file requires, it is not shown here. Make the folder writable, " +
+                "then rotate the key (rotate_api_key) to get a new secret, or delete it.");
         }
     }
 
     /// <summary>A one-time secret is registered for scrubbing before anything else can log it; a missing one is a fault.</summary>
     private void RememberSecret(string? secret, string missingMessage)
     {
-        secrets.Add(secret);
+        secrets.AddIssuedSecret(secret);
         if (string.IsNullOrEmpty(secret))
         {
             throw new PortkeyTransportException(missingMessage);

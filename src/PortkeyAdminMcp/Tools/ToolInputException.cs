@@ -7,3 +7,6 @@ public sealed class ToolInputException(IReadOnlyList<FieldError> errors) : Excep
 {
     public IReadOnlyList<FieldError> Errors { get; } = errors;
 }
+
+/// <summary>A call that cannot finish as asked, with a message for the agent (already free of secrets).</summary>
+public sealed class ToolFailureException(string message) : Exception(message);

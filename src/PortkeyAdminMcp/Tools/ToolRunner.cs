@@ -14,12 +14,13 @@ using PortkeyAdminMcp.Validation;
 namespace PortkeyAdminMcp.Tools;
 
 /// <summary>
-/// The one path every tool call takes: secrets registered, arguments checked (all problems at once, nothing
-/// sent when any), the policy asked (rules and quota, before anything reaches Portkey), the exact request planned
-/// (reads needed to resolve it included), the user asked if a rule says so, then either shown (<c>dry_run</c>) or
-/// sent, and every failure turned into an isError result scrubbed of secrets, its quota given back.
+/// The one path every tool call takes: the call's own secrets noted, arguments checked (all problems at once, nothing
+/// sent when any) and normalised, the policy asked (rules and quota, before anything reaches Portkey), the exact
+/// request planned (reads needed to resolve it included), the user asked if a rule says so, then either shown
+/// (<c>dry_run</c>) or sent; every result masked of secrets, and the quota given back only when Portkey certainly
+/// did not change.
 /// </summary>
-public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyOptions> options, PolicyGuard guard, ILogger<ToolRunner> logger)
+public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyOptions> options, PolicyGuard guard, TimeProvider clock, ILogger<ToolRunner> logger)
 {
     /// <summary>Resolves the arguments into the one request that would change (or read) Portkey.</summary>
     public delegate Task<PortkeyRequest> Plan(ToolArguments arguments, CancellationToken cancellationToken);
@@ -34,117 +35,145 @@ public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyO
         Execute execute,
         CancellationToken cancellationToken)
     {
-        var arguments = ToolArguments.From(context.Params?.Arguments);
-        contract.RegisterSecrets(arguments, secrets);
+        var record = CallRecord.Current ?? new CallRecord(contract.Name, clock.GetUtcNow());
+        using var scope = CallRecord.Current is null ? CallRecord.Begin(record) : null;
 
-        var record = CallRecord.Current;
-        var errors = contract.Check(arguments);
+        var raw = ToolArguments.From(context.Params?.Arguments);
+        foreach (var secret in contract.SecretValues(raw))
+        {
+            record.Secrets.Add(secret);
+        }
+
+        record.Arguments = contract.Masked(raw, text => Redact(record, text));
+        var errors = contract.Check(raw);
         if (errors.Count > 0)
         {
-            record?.Decide(AuditDecisions.Invalid, null);
+            record.Decide(AuditDecisions.Invalid, null);
+            record.SettleQuota(QuotaDispositions.None, null);
             LogRejected(logger, contract.Name, errors.Count);
-            return Fail(ToolResults.InvalidArguments(contract.Name, errors));
+            return Fail(record, ToolResults.InvalidArguments(contract.Name, errors));
         }
 
+        // From here on the arguments are in the one spelling Portkey treats as the same, for the policy and the request alike.
+        var arguments = contract.Normalize(raw);
+        record.Arguments = contract.Masked(arguments, text => Redact(record, text));
         var dryRun = arguments.Boolean("dry_run") == true;
-        if (record is not null)
-        {
-            record.DryRun = dryRun;
-        }
+        record.DryRun = dryRun;
 
         // A dry run is judged by the rules but spends no quota and asks nobody: nothing will be sent.
         var admission = dryRun
             ? await guard.CheckAsync(contract.Name, arguments, cancellationToken)
             : await guard.AdmitAsync(contract.Name, arguments, cancellationToken);
-        record?.Decide(admission.Decision, admission.Rule);
+        record.Decide(admission.Decision, admission.Rule);
         if (!admission.Allowed)
         {
-            return Fail(PolicyGuard.DeniedPrefix + admission.Message);
+            record.SettleQuota(QuotaDispositions.None, null);
+            return Fail(record, PolicyGuard.DeniedPrefix + admission.Message);
         }
 
         var succeeded = false;
+        var nothingSentBecause = "it was not sent";
         try
         {
             var request = await plan(arguments, cancellationToken);
-            if (record is not null)
-            {
-                record.MainRequest = request;
-            }
-
+            record.MainRequest = request;
             if (dryRun)
             {
                 succeeded = true;
-                return ToolResults.Success(DryRun(request), ToolJsonContext.Default.DryRunResult);
+                return Scrubbed(record, ToolResults.Success(DryRun(record, request), ToolJsonContext.Default.DryRunResult));
             }
 
-            admission = await guard.ApproveAsync(admission, contract.Name, () => DescribeForApproval(contract.Name, request), context.Server, cancellationToken);
-            record?.Decide(admission.Decision, admission.Rule);
+            admission = await guard.ApproveAsync(admission, contract.Name, () => DescribeForApproval(record, contract.Name, request), context.Server, cancellationToken);
+            record.Decide(admission.Decision, admission.Rule);
             if (!admission.Allowed)
             {
-                succeeded = true;
-                return Fail(PolicyGuard.DeniedPrefix + admission.Message);
+                nothingSentBecause = "approval was not given";
+                return Fail(record, PolicyGuard.DeniedPrefix + admission.Message);
             }
 
             var result = await execute(arguments, request, cancellationToken);
             succeeded = result.IsError != true;
-            return result;
+            return Scrubbed(record, result);
         }
         catch (ToolInputException exception)
         {
-            record?.Decide(AuditDecisions.Invalid, null);
-            return Fail(ToolResults.InvalidArguments(contract.Name, exception.Errors));
+            record.Decide(AuditDecisions.Invalid, null);
+            nothingSentBecause = "its arguments did not fit the record";
+            return Fail(record, ToolResults.InvalidArguments(contract.Name, exception.Errors));
         }
         catch (PortkeyApiException exception)
         {
-            return Fail(ToolResults.Upstream(exception.Error, $"{contract.Name} ({exception.Operation})"));
+            nothingSentBecause = $"Portkey refused it (HTTP {exception.Error.Status})";
+            return Fail(record, ToolResults.Upstream(exception.Error, $"{contract.Name} ({exception.Operation})", text => Redact(record, text)));
         }
-        catch (PortkeyException exception)
+        catch (Exception exception) when (exception is PortkeyException or ToolFailureException)
         {
-            return Fail(exception.Message);
+            nothingSentBecause = exception is PortkeyNotConfiguredException ? "no API key is set" : "no write reached Portkey";
+            return Fail(record, exception.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            nothingSentBecause = "it was cancelled before anything was sent";
             throw;
         }
         catch (Exception exception)
         {
-            LogUnexpected(logger, contract.Name, exception);
-            return Fail($"{contract.Name} failed inside this server ({exception.GetType().Name}). The server logged the details on stderr.");
+            // Type only: a message could quote what the agent sent.
+            LogUnexpected(logger, contract.Name, exception.GetType().Name);
+            return Fail(record, $"{contract.Name} failed inside this server ({exception.GetType().Name}). The server logged the details on stderr.");
         }
         finally
         {
-            // A failed call spends no quota (a declined one was given back already; releasing twice is harmless).
-            if (!succeeded)
-            {
-                await ReleaseAsync(contract.Name, admission);
-            }
+            await SettleQuotaAsync(record, admission, succeeded, nothingSentBecause);
         }
     }
 
-    private async Task ReleaseAsync(string tool, Admission admission)
+    /// <summary>
+    /// A unit of quota is spent once a write may have happened, and given back only when the call certainly changed
+    /// nothing upstream: refused before sending, never connected, or answered with a 4xx. A timeout, a 5xx, a broken
+    /// or incomplete answer to a write proves nothing, so its quota stays spent.
+    /// </summary>
+    private async Task SettleQuotaAsync(CallRecord record, Admission admission, bool succeeded, string nothingSentBecause)
     {
+        if (!admission.HoldsQuota)
+        {
+            record.SettleQuota(QuotaDispositions.None, null);
+            return;
+        }
+
+        if (succeeded || record.MayHaveChangedPortkey)
+        {
+            record.SettleQuota(QuotaDispositions.Kept, record.ChangeEvidence ?? "the call succeeded");
+            return;
+        }
+
         try
         {
             await admission.ReleaseAsync();
+            record.SettleQuota(QuotaDispositions.Returned, $"nothing changed upstream: {nothingSentBecause}");
         }
         catch (Exception exception)
         {
             // The call's own outcome matters more than its quota: the counter stays one too high until its window ends.
-            LogReleaseFailed(logger, tool, exception.GetType().Name);
+            LogReleaseFailed(logger, record.Tool, exception.GetType().Name);
+            record.SettleQuota(QuotaDispositions.Kept, "it could not be given back: the counter store failed");
         }
     }
 
-    /// <summary>What the user approves: the tool and the exact request, method, address and body, secrets masked.</summary>
-    private string DescribeForApproval(string tool, PortkeyRequest request)
+    /// <summary>
+    /// What the user approves: the tool, the method and address exactly as they will be sent, and the body with its
+    /// secret fields and this call's secret values masked. Nothing here is rewritten by matching text an agent chose.
+    /// </summary>
+    private string DescribeForApproval(CallRecord record, string tool, PortkeyRequest request)
     {
-        var preview = Preview(request);
+        var preview = Preview(record, request);
         var text = new System.Text.StringBuilder()
             .Append("Tool: ").Append(tool).Append('\n')
             .Append("Request: ").Append(preview.Method).Append(' ').Append(preview.Url);
         if (preview.Body is { } body)
         {
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 body.WriteTo(writer);
             }
@@ -156,29 +185,68 @@ public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyO
     }
 
     /// <summary>The request exactly as it would be sent, with every secret in the body masked.</summary>
-    public RequestPreview Preview(PortkeyRequest request) => new()
+    public RequestPreview Preview(CallRecord? record, PortkeyRequest request) => new()
     {
         Method = request.Method.Method,
         Url = new Uri(options.Value.BaseAddress, request.RelativeUri).ToString(),
         Path = "/" + request.Path,
         Query = request.Query.Count == 0 ? null : request.Query.ToDictionary(p => p.Key, p => p.Value),
-        Body = request.Body is null ? null : MaskedBody(request.Body),
+        Body = request.Body is null ? null : MaskedBody(record, request),
     };
 
-    private JsonElement MaskedBody(JsonObject body)
+    private JsonElement MaskedBody(CallRecord? record, PortkeyRequest request)
     {
-        using var document = JsonDocument.Parse(secrets.Scrub(body.ToJsonString()));
-        return document.RootElement.Clone();
+        var body = (JsonObject)request.Body!.DeepClone();
+        foreach (var field in request.SecretFields.Where(body.ContainsKey))
+        {
+            body[field] = SecretRegistry.Mask;
+        }
+
+        using var document = JsonDocument.Parse(body.ToJsonString());
+        return MaskStrings(document.RootElement, text => Redact(record, text));
     }
 
-    private DryRunResult DryRun(PortkeyRequest request) => new()
+    private static JsonElement MaskStrings(JsonElement value, Func<string, string> mask) => value.ValueKind switch
     {
-        Request = Preview(request),
+        JsonValueKind.String => JsonValues.String(mask(value.GetString()!)),
+        JsonValueKind.Array => JsonValues.Array(value.EnumerateArray().Select(item => MaskStrings(item, mask))),
+        JsonValueKind.Object => JsonValues.Object(value.EnumerateObject().Select(m => new KeyValuePair<string, JsonElement>(m.Name, MaskStrings(m.Value, mask)))),
+        _ => value.Clone(),
+    };
+
+    private DryRunResult DryRun(CallRecord record, PortkeyRequest request) => new()
+    {
+        Request = Preview(record, request),
         Message = "Dry run: nothing was sent to Portkey. Call again without dry_run to send exactly this request" +
                   (request.IsIdempotent ? "." : " (it is not idempotent: sending it twice would create twice)."),
     };
 
-    private CallToolResult Fail(string message) => ToolResults.Error(secrets.Scrub(message));
+    /// <summary>The server's secrets and this call's own, masked in a text; the secret this call delivers on purpose is left alone.</summary>
+    private string Redact(CallRecord? record, string text) =>
+        secrets.ScrubValues(text, record?.Secrets.Values ?? [], record?.DeliveredSecret);
+
+    /// <summary>
+    /// A result carries nothing secret that it did not mean to: an upstream that echoes a provider key or another
+    /// key's one-time secret in a 200 body (a name, a slug, model_config) has it masked here, field by field.
+    /// </summary>
+    private CallToolResult Scrubbed(CallRecord record, CallToolResult result)
+    {
+        if (result.StructuredContent is { } structured)
+        {
+            var masked = MaskStrings(structured, text => Redact(record, text));
+            return new CallToolResult
+            {
+                IsError = result.IsError,
+                StructuredContent = masked,
+                Content = [new TextContentBlock { Text = ToolResults.TextOf(masked) }],
+            };
+        }
+
+        return result.IsError == true && result.Content is [TextContentBlock error] ? Fail(record, error.Text) : result;
+    }
+
+    private CallToolResult Fail(CallRecord? record, string message) =>
+        ToolResults.Error(SecretRegistry.ScrubSecretProperties(Redact(record, message)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Tool}: {Count} invalid argument(s); nothing sent")]
     private static partial void LogRejected(ILogger logger, string tool, int count);
@@ -186,6 +254,6 @@ public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyO
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Tool} failed, and its policy quota could not be given back ({Type})")]
     private static partial void LogReleaseFailed(ILogger logger, string tool, string type);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Tool} failed unexpectedly")]
-    private static partial void LogUnexpected(ILogger logger, string tool, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Tool} failed unexpectedly ({Type})")]
+    private static partial void LogUnexpected(ILogger logger, string tool, string type);
 }

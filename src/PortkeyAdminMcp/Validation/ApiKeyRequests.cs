@@ -33,7 +33,7 @@ public static class ApiKeyRequests
             body["rate_limits"] = rateLimits.Value;
         }
 
-        if (Defaults(args, current: null) is { } defaults)
+        if (Defaults(args, current: null, currentTopLevelOverride: null) is { } defaults)
         {
             body["defaults"] = defaults;
         }
@@ -117,7 +117,7 @@ public static class ApiKeyRequests
             body["rate_limits"] = rateLimits.Value;
         }
 
-        if (Defaults(args, current?.Defaults) is { } defaults)
+        if (Defaults(args, current?.Defaults, current?.AllowConfigOverride) is { } defaults)
         {
             body["defaults"] = defaults;
         }
@@ -130,7 +130,8 @@ public static class ApiKeyRequests
         return PortkeyRequest.Put(["api-keys", args.String("id")!], body);
     }
 
-    private static JsonObject? Defaults(ToolArguments args, ApiKeyDefaultsRecord? current)
+    /// <param name="currentTopLevelOverride">Live records carry the flag as a top-level 0/1 when defaults lack it.</param>
+    private static JsonObject? Defaults(ToolArguments args, ApiKeyDefaultsRecord? current, bool? currentTopLevelOverride)
     {
         if (!args.Has("default_config_id") && !args.Has("default_metadata") && !args.Has("allow_config_override"))
         {
@@ -157,7 +158,7 @@ public static class ApiKeyRequests
             defaults["metadata"] = System.Text.Json.JsonSerializer.SerializeToNode(currentMetadata, PortkeyJsonContext.Default.DictionaryStringJsonElement);
         }
 
-        if ((args.Boolean("allow_config_override") ?? current?.AllowConfigOverride) is { } allow)
+        if ((args.Boolean("allow_config_override") ?? current?.AllowConfigOverride ?? currentTopLevelOverride) is { } allow)
         {
             defaults["allow_config_override"] = allow;
         }

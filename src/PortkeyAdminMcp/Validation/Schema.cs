@@ -39,6 +39,12 @@ public abstract class Schema
 
     protected abstract void ValidateValue(JsonElement value, string path, List<FieldError> errors);
 
+    /// <summary>
+    /// The value in the one spelling Portkey treats it as (a UUID in lower case), so the policy judges and the
+    /// request carries exactly the same text. Called only on values that passed <see cref="Validate"/>.
+    /// </summary>
+    public virtual JsonElement Normalize(JsonElement value) => value;
+
     public virtual void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
@@ -87,6 +93,10 @@ public abstract class Schema
         _ => "null",
     };
 
+    /// <summary>Whether <see cref="Normalize"/> handed back the very value it was given (nothing to rewrite).</summary>
+    protected static bool SameJson(JsonElement a, JsonElement b) =>
+        a.ValueKind == b.ValueKind && a.GetRawText() == b.GetRawText();
+
     protected static string FormatNumber(double number) =>
         number.ToString(Math.Abs(number) < 1e15 ? "0.##########" : "G6", CultureInfo.InvariantCulture);
 }
@@ -102,16 +112,17 @@ public enum StringFormat
 public sealed class StringSchema : Schema
 {
     private static readonly Regex s_uuid = new(
-        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        @"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\z",
         RegexOptions.CultureInvariant);
 
+    // \z, not $: .NET's $ also matches before a final newline (see EcmaPattern).
     // ISO 8601 / RFC 3339 date-time with an explicit offset: an expiry without a zone is ambiguous by hours.
     private static readonly Regex s_dateTime = new(
-        @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:\d{2})$",
+        @"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|z|[+-][0-9]{2}:[0-9]{2})\z",
         RegexOptions.CultureInvariant);
 
     private static readonly Regex s_email = new(
-        @"^[^@\s""<>(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        @"^[^@\s""<>(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\z",
         RegexOptions.CultureInvariant);
 
     private Regex? _pattern;
@@ -137,11 +148,29 @@ public sealed class StringSchema : Schema
         init
         {
             _patternText = value;
-            _pattern = value is null ? null : new Regex(value, RegexOptions.CultureInvariant);
+            _pattern = value is null ? null : EcmaPattern.Compile(value);
         }
     }
 
     public string? PatternHint { get; init; }
+
+    /// <summary>A value shaped like a UUID is sent in lower case (ids that may be a UUID or a slug); <see cref="StringFormat.Uuid"/> implies it.</summary>
+    public bool LowercaseUuid { get; init; }
+
+    public override JsonElement Normalize(JsonElement value)
+    {
+        if ((Format != StringFormat.Uuid && !LowercaseUuid) || value.ValueKind != JsonValueKind.String)
+        {
+            return value;
+        }
+
+        var text = value.GetString()!;
+        return s_uuid.IsMatch(text) && text.Any(char.IsAsciiLetterUpper)
+            ? JsonValues.String(text.ToLowerInvariant())
+            : value;
+    }
+
+    public static bool IsUuid(string text) => s_uuid.IsMatch(text);
 
     protected override void ValidateValue(JsonElement value, string path, List<FieldError> errors)
     {
@@ -373,6 +402,17 @@ public sealed class ArraySchema : Schema
         }
     }
 
+    public override JsonElement Normalize(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return value;
+        }
+
+        var items = value.EnumerateArray().Select(Items.Normalize).ToList();
+        return items.Select((item, i) => (item, i)).All(p => SameJson(p.item, value[p.i])) ? value : JsonValues.Array(items);
+    }
+
     protected override void WriteConstraints(Utf8JsonWriter writer)
     {
         writer.WritePropertyName("items");
@@ -394,13 +434,21 @@ public sealed class ArraySchema : Schema
     }
 }
 
-/// <summary>Any JSON value (free-form metadata). Published as a schema with no type.</summary>
+/// <summary>Any JSON value (free-form metadata), bounded in size. Published as a schema with no type.</summary>
 public sealed class AnySchema : Schema
 {
     protected override string TypeName => "any";
 
+    /// <summary>The most characters the value may take as JSON text; free-form does not mean unbounded.</summary>
+    public required int MaxJsonLength { get; init; }
+
     protected override void ValidateValue(JsonElement value, string path, List<FieldError> errors)
     {
+        var length = value.GetRawText().Length;
+        if (length > MaxJsonLength)
+        {
+            errors.Add(new FieldError(path, $"is too large ({length} characters of JSON; at most {MaxJsonLength})"));
+        }
     }
 
     protected override void WriteConstraints(Utf8JsonWriter writer)
@@ -443,6 +491,9 @@ public sealed class ObjectSchema : Schema
     public Schema? Values { get; init; }
 
     public int? MaxProperties { get; init; }
+
+    /// <summary>For a free-form map: the longest key allowed.</summary>
+    public int? MaxKeyLength { get; init; }
 
     protected override string TypeName => "object";
 
@@ -493,6 +544,9 @@ public sealed class ObjectSchema : Schema
                 case ExtraProperties.Forbidden:
                     errors.Add(new FieldError(memberPath, UnknownMessage(member.Name)));
                     break;
+                case ExtraProperties.Map when MaxKeyLength is { } maxKey && member.Name.Length > maxKey:
+                    errors.Add(new FieldError(string.IsNullOrEmpty(path) ? "(arguments)" : path, $"has a key of {member.Name.Length} characters (at most {maxKey})"));
+                    break;
                 case ExtraProperties.Map when Values is not null:
                     Values.Validate(member.Value, memberPath, errors);
                     break;
@@ -511,6 +565,26 @@ public sealed class ObjectSchema : Schema
                 errors.Add(new FieldError(string.IsNullOrEmpty(path) ? name : $"{path}.{name}", "is required"));
             }
         }
+    }
+
+    public override JsonElement Normalize(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return value;
+        }
+
+        var changed = false;
+        var members = new List<KeyValuePair<string, JsonElement>>();
+        foreach (var member in value.EnumerateObject())
+        {
+            var schema = Find(member.Name) ?? (Extra == ExtraProperties.Map ? Values : null);
+            var normalized = schema is null || member.Value.ValueKind == JsonValueKind.Null ? member.Value : schema.Normalize(member.Value);
+            changed |= !SameJson(normalized, member.Value);
+            members.Add(new(member.Name, normalized));
+        }
+
+        return changed ? JsonValues.Object(members) : value;
     }
 
     private string UnknownMessage(string name)
@@ -564,6 +638,13 @@ public sealed class ObjectSchema : Schema
         if (MaxProperties is { } max)
         {
             writer.WriteNumber("maxProperties", max);
+        }
+
+        if (MaxKeyLength is { } maxKey)
+        {
+            writer.WriteStartObject("propertyNames");
+            writer.WriteNumber("maxLength", maxKey);
+            writer.WriteEndObject();
         }
     }
 }

@@ -57,6 +57,21 @@ public sealed class ToolArguments
 
     public bool Has(string name) => _values.ContainsKey(name);
 
+    /// <summary>The value as sent, JSON null included.</summary>
+    public JsonElement Raw(string name) => _values[name];
+
+    /// <summary>A copy with some values replaced (normalised spellings).</summary>
+    public ToolArguments With(IReadOnlyDictionary<string, JsonElement> replacements)
+    {
+        var values = new Dictionary<string, JsonElement>(_values, StringComparer.Ordinal);
+        foreach (var (name, value) in replacements)
+        {
+            values[name] = value;
+        }
+
+        return new ToolArguments(values);
+    }
+
     /// <summary>Given, and given as a value rather than JSON null.</summary>
     public bool HasValue(string name) => _values.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null;
 

@@ -56,7 +56,7 @@ public static class UsageLimits
 
         if (args.Number("credit_limit") is { } limit && args.String("usage_limit_type") is { } type && limit < MinimumCredit(type))
         {
-            yield return new FieldError("credit_limit", $"must be at least {MinimumCredit(type)} for a {type} limit (got {limit})");
+            yield return new FieldError("credit_limit", $"must be at least {MinimumCredit(type)} for a {type} limit (got {FormatNumber(limit)})");
         }
     }
 
@@ -116,7 +116,12 @@ public static class UsageLimits
 
         if (newCreditLimit is null && limit < MinimumCredit(type))
         {
-            errors.Add(new FieldError("credit_limit", $"the current credit limit {limit} is below the {type} minimum of {MinimumCredit(type)}; give a new credit_limit"));
+            errors.Add(new FieldError("credit_limit", $"the current credit limit {FormatNumber(limit)} is below the {type} minimum of {MinimumCredit(type)}; give a new credit_limit"));
+        }
+        else if (newCreditLimit is { } given && given < MinimumCredit(type))
+        {
+            // The unit may be the record's (a tokens limit) rather than one given in this call.
+            errors.Add(new FieldError("credit_limit", $"must be at least {MinimumCredit(type)} for a {type} limit (got {given})"));
         }
 
         merged["credit_limit"] = Number(limit);
@@ -127,8 +132,10 @@ public static class UsageLimits
         }
         else if (current?.AlertThreshold is { } currentAlert)
         {
-            merged["alert_threshold"] = newCreditLimit is not null && Percent(currentAlert, current.CreditLimit) is { } keptPercent
-                ? AbsoluteAlert(keptPercent, limit)
+            // The kept percentage is the exact ratio, not the one-decimal figure shown to agents: 2 of 3 on a
+            // new limit of 3000 is 2000, where 66.7 % would give 2001.
+            merged["alert_threshold"] = newCreditLimit is not null && current.CreditLimit is { } oldLimit && oldLimit > 0
+                ? Math.Max(1, (long)Math.Round(currentAlert * limit / oldLimit, MidpointRounding.AwayFromZero))
                 : Number(currentAlert);
         }
 
@@ -159,6 +166,8 @@ public static class UsageLimits
             limits["periodic_reset_days"] = days;
         }
     }
+
+    private static string FormatNumber(double value) => value.ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whole numbers go out as integers (Portkey's schema says integer); others as they are.</summary>
     public static JsonNode Number(double value) =>

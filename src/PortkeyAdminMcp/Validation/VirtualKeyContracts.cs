@@ -25,6 +25,7 @@ public static class VirtualKeyContracts
                 new("provider", new StringSchema
                 {
                     Description = "e.g. openai, anthropic, azure-openai, bedrock, vertex-ai",
+                    MaxLength = 64,
                     Pattern = ProviderPattern,
                     PatternHint = "must be a provider slug such as openai or azure-openai",
                 }),
@@ -110,22 +111,26 @@ public static class VirtualKeyContracts
 
     public static IEnumerable<ToolContract> All => [Create, Update, Get, List, Delete];
 
-    private static StringSchema ProviderKey(string description) =>
-        new() { Description = description, MinLength = 1, Sensitive = true };
+    /// <summary>Long enough for a service-account JSON (Vertex AI) as well as a plain API key.</summary>
+    public const int ProviderKeyLength = 32_768;
 
-    private static StringSchema AzureText() => new() { MinLength = 1 };
+    private static StringSchema ProviderKey(string description) =>
+        new() { Description = description, MinLength = 1, MaxLength = ProviderKeyLength, Sensitive = true };
+
+    private static StringSchema AzureText() => new() { MinLength = 1, MaxLength = NameLength };
 
     private static ArraySchema DeploymentConfig() => new()
     {
         Description = "Azure deployments; model picks by alias, else is_default.",
         MinItems = 1,
+        MaxItems = 50,
         Items = new ObjectSchema
         {
             Properties =
             [
-                new("deployment_name", new StringSchema { MinLength = 1 }),
-                new("api_version", new StringSchema { MinLength = 1 }),
-                new("alias", new StringSchema { MinLength = 1 }),
+                new("deployment_name", AzureText()),
+                new("api_version", AzureText()),
+                new("alias", AzureText()),
                 new("is_default", new BooleanSchema()),
             ],
             Required = ["deployment_name", "api_version"],
@@ -135,17 +140,19 @@ public static class VirtualKeyContracts
     private static ArraySchema SecretMappings() => new()
     {
         Description = "Fill model_config fields from Portkey Secret References.",
+        MaxItems = 50,
         Items = new ObjectSchema
         {
             Properties =
             [
                 new("target_field", new StringSchema
                 {
+                    MaxLength = IdLength,
                     Pattern = "^model_config\\.[A-Za-z][A-Za-z0-9_]*$",
                     PatternHint = "must name a model_config field, such as model_config.awsSecretAccessKey",
                 }),
-                new("secret_reference_id", new StringSchema { Pattern = WorkspaceIdPattern, PatternHint = "must be a secret reference UUID or slug" }),
-                new("secret_key", new StringSchema { MinLength = 1 }),
+                new("secret_reference_id", new StringSchema { MaxLength = IdLength, Pattern = WorkspaceIdPattern, PatternHint = "must be a secret reference UUID or slug", LowercaseUuid = true }),
+                new("secret_key", new StringSchema { MinLength = 1, MaxLength = NameLength }),
                 new("value_format", new StringSchema { Enum = ["json", "string"] }),
             ],
             Required = ["target_field", "secret_reference_id"],

@@ -36,7 +36,7 @@ public static class VirtualKeyRequests
             body["rate_limits"] = rateLimits.Value;
         }
 
-        return PortkeyRequest.Post(["virtual-keys"], body);
+        return PortkeyRequest.Post(["virtual-keys"], body).WithSecretField("key");
     }
 
     public static PortkeyRequest Get(string slug) => PortkeyRequest.Get(["virtual-keys", slug]);
@@ -67,7 +67,7 @@ public static class VirtualKeyRequests
             body["rate_limits"] = rateLimits.Value;
         }
 
-        return PortkeyRequest.Put(["virtual-keys", args.String("slug")!], body);
+        return PortkeyRequest.Put(["virtual-keys", args.String("slug")!], body).WithSecretField("key");
     }
 
     /// <summary>

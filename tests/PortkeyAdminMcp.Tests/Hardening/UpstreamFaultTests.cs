@@ -49,7 +49,7 @@ public class UpstreamFaultTests
         var create = await server.CallAsync("create_api_key", Create);
 
         Assert.True(create.IsError);
-        Assert.Equal("Portkey's answer to POST /api-keys/organisation/service broke off before it was complete (HTTP 200).", InProcessServer.Text(create));
+        Assert.Equal("Portkey's answer to POST /api-keys/organisation/service broke off before it was complete (HTTP 200). It may have taken effect: check before repeating it.", InProcessServer.Text(create));
         Assert.Single(upstream.RequestLines);
     }
 
@@ -76,7 +76,7 @@ public class UpstreamFaultTests
         // WireMock cannot vary headers per scenario step, so the date form is checked where it is parsed.
         using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(3));
-        var wait = PortkeyAdminMcp.Portkey.PortkeyHttpClientSetup.RetryAfter(response)!.Value;
+        var wait = PortkeyAdminMcp.Portkey.RetryAfterHeader.Read(response.Headers, DateTimeOffset.UtcNow)!.Value;
         Assert.InRange(wait.TotalSeconds, 1, 3.5);
 
         await using var server = await InProcessServer.StartAsync(portkey);

@@ -146,7 +146,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failed_call_an_invalid_call_and_a_dry_run_spend_no_quota()
+    public async Task A_refused_call_an_invalid_call_and_a_dry_run_spend_no_quota()
     {
         var server = await StartAsync("""
             version: "1"
@@ -156,7 +156,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
                   - name: one per hour
                     rate_limit: 1/hour
             """);
-        _portkey.ReplySequence("POST", "api-keys/organisation/service", (500, """{"error":"boom"}"""), (200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{Secret}}"}"""));
+        _portkey.ReplySequence("POST", "api-keys/organisation/service", (400, """{"error":"bad scope"}"""), (200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{Secret}}"}"""));
 
         Assert.True((await server.CallAsync("create_api_key", Create)).IsError);
         Assert.True((await server.CallAsync("create_api_key", """{"name":"ops"}""")).IsError);
@@ -165,7 +165,8 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         AssertRefused(await server.CallAsync("create_api_key", Create), "Rate limit of 1 per hour reached. Try again later.");
 
         Assert.Equal(["allowed", "invalid", "allowed", "allowed", "denied"], AuditLines().Select(l => (string?)l["decision"]));
-        Assert.Equal([500, null, null, 200, null], AuditLines().Select(l => (int?)l["upstream_status"]));
+        Assert.Equal([400, null, null, 200, null], AuditLines().Select(l => (int?)l["upstream_status"]));
+        Assert.Equal(["returned", "none", "none", "kept", "none"], AuditLines().Select(l => (string?)l["quota"]));
         Assert.Equal(2, _portkey.Count("POST", "api-keys/organisation/service"));
     }
 

@@ -191,7 +191,7 @@ public sealed class PolicyLoaderTests
             "line 40: tools.create_api_key.rules[8].approval_timeout: only applies to action \"require_approval\"",
             "line 42: tools.create_api_key.rules[9].action: must be \"evaluate\", \"deny\" or \"require_approval\", got \"allow\"",
             "line 46: tools.create_api_key.rules[10].state.window: must be \"minute\", \"hour\", or \"day\", got \"fortnight\"",
-            "line 46: tools.create_api_key.rules[10].state.increment: must be a positive integer, got \"-1\"",
+            "line 46: tools.create_api_key.rules[10].state.increment: must be a positive integer up to 1000000000000000, got \"-1\"",
             "line 46: tools.create_api_key.rules[10].state.increment_from: must start with \"args.\", got \"credit_limit\"",
         ], problems);
     }

@@ -88,7 +88,7 @@ public sealed class SecretFileOutputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_write_that_fails_after_the_key_exists_falls_back_to_inline_with_a_warning()
+    public async Task A_write_that_fails_after_the_key_exists_never_puts_the_secret_in_the_result()
     {
         _portkey.Reply("POST", "api-keys/organisation/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{Secret}}"}""");
         // Every name the writer may use is taken by a folder, so the file cannot be created.
@@ -100,10 +100,42 @@ public sealed class SecretFileOutputTests : IAsyncLifetime
 
         var result = await CreateAsync();
 
-        Assert.True(result.IsError is not true, InProcessServer.Text(result));
-        Assert.Equal(Secret, result.StructuredContent!.Value.GetProperty("key").GetString());
-        Assert.StartsWith("The secret could not be written to its file", result.StructuredContent!.Value.GetProperty("warning").GetString(), StringComparison.Ordinal);
+        Assert.True(result.IsError);
+        Assert.Equal(
+            $"API key {LiveApiKey.Id} was created, but its new secret could not be written under {_folder} (IOException) and, as " +
+            "PORTKEY_MCP_SECRET_OUTPUT=file requires, it is not shown here. Make the folder writable, then rotate the key (rotate_api_key) " +
+            "to get a new secret, or delete it.",
+            InProcessServer.Text(result));
+        Assert.DoesNotContain(Secret, JsonSerializer.Serialize(result, ModelContextProtocol.McpJsonUtilities.DefaultOptions), StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, _server.Log, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../../../../tmp/escape")]
+    [InlineData("a/b\\c:d*e?f")]
+    [InlineData("")]
+    [InlineData("x")]
+    public async Task An_id_from_portkey_that_makes_a_bad_file_name_still_gets_a_file_inside_the_folder(string id)
+    {
+        var longId = id == "x" ? new string('x', 300) : id;
+        _portkey.Reply("POST", "api-keys/organisation/service", 200,
+            $$"""{"id":{{JsonSerializer.Serialize(longId)}},"key":"{{Secret}}"}""");
+
+        var result = await CreateAsync();
+
+        if (longId.Length == 0)
+        {
+            // No id at all is a fault of the answer, reported as such.
+            Assert.True(result.IsError);
+            return;
+        }
+
+        Assert.True(result.IsError is not true, InProcessServer.Text(result));
+        var path = result.StructuredContent!.Value.GetProperty("key_file").GetString()!;
+        Assert.Equal(_folder, Path.GetDirectoryName(path));
+        Assert.InRange(Path.GetFileName(path).Length, 5, 80);
+        Assert.Equal(Secret + "\n", File.ReadAllText(path));
+        Assert.DoesNotContain(Secret, JsonSerializer.Serialize(result, ModelContextProtocol.McpJsonUtilities.DefaultOptions), StringComparison.Ordinal);
     }
 
     [Fact]

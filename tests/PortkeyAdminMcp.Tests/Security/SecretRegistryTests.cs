@@ -9,7 +9,7 @@ public class SecretRegistryTests
     public void Scrubs_a_registered_secret_raw_and_escaped_once_and_twice()
     {
         var secrets = new SecretRegistry();
-        secrets.Add("pk-a\"b\\c-123456");
+        secrets.AddServerSecret("pk-a\"b\\c-123456");
         var text = "raw pk-a\"b\\c-123456 once pk-a\\\"b\\\\c-123456 twice pk-a\\\\\\\"b\\\\\\\\c-123456";
         Assert.Equal("raw [REDACTED] once [REDACTED] twice [REDACTED]", secrets.Scrub(text));
     }
@@ -18,7 +18,7 @@ public class SecretRegistryTests
     public void Short_values_are_not_registered_so_ordinary_words_survive()
     {
         var secrets = new SecretRegistry();
-        secrets.Add("abc");
+        secrets.AddServerSecret("abc");
         Assert.Equal("abc def", secrets.Scrub("abc def"));
     }
 
@@ -38,7 +38,7 @@ public class SecretRegistryTests
     public void Logger_scrubs_messages_and_exception_text_at_every_level()
     {
         var secrets = new SecretRegistry();
-        secrets.Add("pk-secret-value-1");
+        secrets.AddServerSecret("pk-secret-value-1");
         var output = new StringWriter();
         using var provider = new RedactingStderrLoggerProvider(secrets, output);
         var logger = provider.CreateLogger("test");
