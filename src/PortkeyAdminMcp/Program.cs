@@ -13,6 +13,7 @@ var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSetti
 builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
 
 var secrets = new SecretRegistry();
+ProtocolLogSummary.RecognizeTools(PortkeyAdminMcp.Tools.ToolCatalog.Entries.Keys);
 builder.Services.AddSingleton(secrets);
 builder.Logging
     .SetMinimumLevel(LogLevel.Information)

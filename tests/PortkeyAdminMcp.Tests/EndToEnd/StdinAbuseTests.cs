@@ -77,11 +77,11 @@ public class StdinAbuseTests
         await Bounded.UntilAsync(() => upstream.RequestLines.Count > 0);
 
         Assert.Single(upstream.RequestLines);
-        var clock = Stopwatch.StartNew();
         process.StandardInput.Close();
         await process.WaitForExitAsync(Bounded.Token(20));
 
         Assert.Equal(0, process.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exit took {clock.Elapsed}");
+        // The call was given its grace and then let go, its request closed, rather than waited out for 30 s.
+        Assert.Equal(1, upstream.ClosedByClient);
     }
 }

@@ -8,62 +8,21 @@ using PortkeyAdminMcp.Tests.Support;
 namespace PortkeyAdminMcp.Tests.Policy;
 
 /// <summary>The policy on the real composition: what the agent gets, what reaches Portkey, what the audit log keeps.</summary>
-public sealed class PolicyGuardTests : IAsyncLifetime
+public sealed class PolicyGuardTests : PolicyServerTest
 {
     private const string Create = """{"name":"ops","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}""";
     private const string Secret = "pk-live-PolicyGuardSecret0042";
     private const string ProviderKey = "sk-proj-PolicyGuardProviderKey77";
 
-    private readonly PortkeyStub _portkey = new();
-    private readonly string _directory = Directory.CreateTempSubdirectory("pk-policy-").FullName;
-    private readonly ManualClock _clock = new(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(12).AddSeconds(5), TimeSpan.Zero));
-    private InProcessServer? _server;
-
-    private string AuditPath => Path.Combine(_directory, "audit.jsonl");
-
-    public Task InitializeAsync()
+    public override Task InitializeAsync()
     {
-        _portkey.Reply("POST", "api-keys/organisation/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{Secret}}"}""");
-        _portkey.Reply("DELETE", $"api-keys/{LiveApiKey.Id}", 200, "{}");
+        Portkey.Reply("POST", "api-keys/organisation/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{Secret}}"}""");
+        Portkey.Reply("DELETE", $"api-keys/{LiveApiKey.Id}", 200, "{}");
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _portkey.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private async Task<InProcessServer> StartAsync(string policy, Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? approve = null, string? state = null)
-    {
-        var path = Path.Combine(_directory, "policy.yaml");
-        await File.WriteAllTextAsync(path, policy);
-        var options = approve is null ? null : new McpClientOptions { Handlers = new McpClientHandlers { ElicitationHandler = approve } };
-        _server = await InProcessServer.StartAsync(_portkey, new()
-        {
-            ["PORTKEY_MCP_POLICY"] = path,
-            ["PORTKEY_MCP_AUDIT_LOG"] = AuditPath,
-            ["PORTKEY_MCP_POLICY_STATE"] = state,
-        }, options, _clock);
-        return _server;
-    }
-
-    private List<JsonObject> AuditLines() =>
-        [.. File.ReadAllLines(AuditPath).Select(line => JsonNode.Parse(line)!.AsObject())];
-
-    private static void AssertRefused(CallToolResult result, string message)
-    {
-        Assert.True(result.IsError);
-        Assert.Equal("[POLICY DENIED] " + message, InProcessServer.Text(result));
-    }
-
     [Fact]
-    public async Task A_deny_rule_refuses_with_its_message_and_nothing_reaches_portkey()
+    public async Task A_deny_rule_refuses_with_its_message_and_nothing_reachesPortkey()
     {
         var server = await StartAsync("""
             version: "1"
@@ -78,7 +37,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         var result = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
         AssertRefused(result, "Key deletion is not permitted via AI agents");
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
         var line = Assert.Single(AuditLines());
         Assert.Equal("denied", (string?)line["decision"]);
         Assert.Equal("block key deletion", (string?)line["rule"]);
@@ -99,7 +58,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         var result = await server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","alert_threshold":80}""");
 
         AssertRefused(result, "Refused by policy rule \"no updates\".");
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
     }
 
     [Fact]
@@ -119,11 +78,11 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         var third = await server.CallAsync("create_api_key", Create);
 
         AssertRefused(third, "Rate limit of 2 per minute reached. Try again later.");
-        Assert.Equal(2, _portkey.Count("POST", "api-keys/organisation/service"));
+        Assert.Equal(2, Portkey.Count("POST", "api-keys/organisation/service"));
 
-        _clock.Now = _clock.Now.AddMinutes(1).AddSeconds(-_clock.Now.Second);
+        Clock.Now = Clock.Now.AddMinutes(1).AddSeconds(-Clock.Now.Second);
         Assert.NotEqual(true, (await server.CallAsync("create_api_key", Create)).IsError);
-        Assert.Equal(3, _portkey.Count("POST", "api-keys/organisation/service"));
+        Assert.Equal(3, Portkey.Count("POST", "api-keys/organisation/service"));
     }
 
     [Fact]
@@ -142,7 +101,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
         var second = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
-        AssertRefused(second, $"Policy rule \"daily calls\" allows 1 per day and this day's quota is spent. It resets at {_clock.Now.UtcDateTime.Date.AddDays(1):yyyy-MM-dd} 00:00:00 UTC.");
+        AssertRefused(second, $"Policy rule \"daily calls\" allows 1 per day and this day's quota is spent. It resets at {Clock.Now.UtcDateTime.Date.AddDays(1):yyyy-MM-dd} 00:00:00 UTC.");
     }
 
     [Fact]
@@ -156,7 +115,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
                   - name: one per hour
                     rate_limit: 1/hour
             """);
-        _portkey.ReplySequence("POST", "api-keys/organisation/service", (400, """{"error":"bad scope"}"""), (200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{Secret}}"}"""));
+        Portkey.ReplySequence("POST", "api-keys/organisation/service", (400, """{"error":"bad scope"}"""), (200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{Secret}}"}"""));
 
         Assert.True((await server.CallAsync("create_api_key", Create)).IsError);
         Assert.True((await server.CallAsync("create_api_key", """{"name":"ops"}""")).IsError);
@@ -167,7 +126,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         Assert.Equal(["allowed", "invalid", "allowed", "allowed", "denied"], AuditLines().Select(l => (string?)l["decision"]));
         Assert.Equal([400, null, null, 200, null], AuditLines().Select(l => (int?)l["upstream_status"]));
         Assert.Equal(["returned", "none", "none", "kept", "none"], AuditLines().Select(l => (string?)l["quota"]));
-        Assert.Equal(2, _portkey.Count("POST", "api-keys/organisation/service"));
+        Assert.Equal(2, Portkey.Count("POST", "api-keys/organisation/service"));
     }
 
     [Fact]
@@ -197,7 +156,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         Assert.DoesNotContain(tools, t => t.Name is "delete_api_key" or "rotate_api_key");
         Assert.Equal(9, tools.Count);
         AssertRefused(await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}"""), "Tool \"delete_api_key\" is hidden by policy");
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
         Assert.Equal("(hidden)", (string?)Assert.Single(AuditLines())["rule"]);
     }
 
@@ -222,10 +181,10 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         Assert.NotEqual(true, result.IsError);
         Assert.Equal(
             $"Approve this Portkey change? Policy rule \"deletions need a human\" requires your approval for delete_api_key.\n\n" +
-            $"Tool: delete_api_key\nRequest: DELETE {_portkey.BaseUrl}/api-keys/{LiveApiKey.Id}\n\n" +
+            $"Tool: delete_api_key\nRequest: DELETE {Portkey.BaseUrl}/api-keys/{LiveApiKey.Id}\n\n" +
             "Nothing is sent unless you accept. This request expires in 10 min.",
             asked!.Message);
-        Assert.Equal(1, _portkey.Count("DELETE", $"api-keys/{LiveApiKey.Id}"));
+        Assert.Equal(1, Portkey.Count("DELETE", $"api-keys/{LiveApiKey.Id}"));
         var line = Assert.Single(AuditLines());
         Assert.Equal("approved", (string?)line["decision"]);
         Assert.Equal("deletions need a human", (string?)line["rule"]);
@@ -236,7 +195,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
     public async Task The_approval_prompt_and_the_audit_line_show_the_body_with_secrets_masked()
     {
         ElicitRequestParams? asked = null;
-        _portkey.Reply("POST", "virtual-keys", 200, """{"success":true,"data":{"slug":"openai-ops-1a2b3c"}}""");
+        Portkey.Reply("POST", "virtual-keys", 200, """{"success":true,"data":{"slug":"openai-ops-1a2b3c"}}""");
         var server = await StartAsync("""
             version: "1"
             tools:
@@ -251,7 +210,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
 
         await server.CallAsync("create_virtual_key", $$"""{"name":"openai-ops","provider":"openai","key":"{{ProviderKey}}"}""");
 
-        Assert.Contains("Request: POST " + _portkey.BaseUrl + "/virtual-keys\nBody:\n{\n", asked!.Message, StringComparison.Ordinal);
+        Assert.Contains("Request: POST " + Portkey.BaseUrl + "/virtual-keys\nBody:\n{\n", asked!.Message, StringComparison.Ordinal);
         Assert.Contains("\"key\": \"[REDACTED]\"", asked.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(ProviderKey, asked.Message, StringComparison.Ordinal);
         var audit = File.ReadAllText(AuditPath);
@@ -276,7 +235,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
 
         var refused = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
         AssertRefused(refused, $"Policy rule \"deletions need a human\" requires your approval for delete_api_key; {why}. Nothing was sent.");
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
 
         Assert.NotEqual(true, (await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""")).IsError);
         Assert.Equal(["declined", "approved"], AuditLines().Select(l => (string?)l["decision"]));
@@ -301,7 +260,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         var result = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
         AssertRefused(result, "Policy rule \"deletions need a human\" requires your approval for delete_api_key; nobody answered within 300 ms, so it timed out. Nothing was sent.");
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
     }
 
     [Fact]
@@ -318,15 +277,15 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         var result = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
         AssertRefused(result, "Policy rule \"deletions need a human\" requires your approval for delete_api_key, but this MCP client cannot ask for it (it does not support elicitation). Nothing was sent.");
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
     }
 
     [Fact]
     public async Task Approval_is_asked_only_when_its_conditions_hold()
     {
         var asked = 0;
-        _portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
-        _portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        Portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, "{}");
         var server = await StartAsync("""
             version: "1"
             tools:
@@ -345,7 +304,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         Assert.True((await server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","credit_limit":500}""")).IsError);
 
         Assert.Equal(1, asked);
-        Assert.Equal(1, _portkey.Count("PUT", $"api-keys/{LiveApiKey.Id}"));
+        Assert.Equal(1, Portkey.Count("PUT", $"api-keys/{LiveApiKey.Id}"));
     }
 
     [Fact]
@@ -362,7 +321,7 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         var result = await server.CallAsync("create_api_key", Create);
 
         AssertRefused(result, "The policy's counters (redis://127.0.0.1:1) could not be read or updated, so the quota cannot be checked and the call was refused. Try again; the server log has the cause.");
-        Assert.Empty(_portkey.Requests);
+        Assert.Empty(Portkey.Requests);
     }
 
     [Fact]
@@ -374,8 +333,9 @@ public sealed class PolicyGuardTests : IAsyncLifetime
             """);
 
         await server.CallAsync("create_api_key", Create);
-        await Assert.ThrowsAnyAsync<ModelContextProtocol.McpException>(async () =>
-            await server.Client.CallToolAsync("no_such_tool", new Dictionary<string, object?>(), cancellationToken: Bounded.Token()));
+        var unknown = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(async () =>
+            await server.Client.CallToolAsync("no_such_tool", new Dictionary<string, object?> { ["key"] = ProviderKey }, cancellationToken: Bounded.Token()));
+        Assert.Equal(ModelContextProtocol.McpErrorCode.InvalidParams, unknown.ErrorCode);
 
         var lines = AuditLines();
         Assert.Equal(2, lines.Count);
@@ -384,11 +344,14 @@ public sealed class PolicyGuardTests : IAsyncLifetime
         Assert.Equal("allowed", (string?)create["decision"]);
         Assert.Equal(200, (int?)create["upstream_status"]);
         Assert.False((bool)create["is_error"]!);
-        Assert.Equal(_clock.Now, DateTimeOffset.Parse((string)create["time"]!, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True((double)create["duration_ms"]! >= 0);
+        Assert.Equal(Clock.Now, DateTimeOffset.Parse((string)create["time"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, create["duration_ms"]!.GetValueKind());
         Assert.Equal("ops", (string?)create["arguments"]!["name"]);
         Assert.DoesNotContain(Secret, File.ReadAllText(AuditPath), StringComparison.Ordinal);
         Assert.Equal("no_such_tool", (string?)lines[1]["tool"]);
         Assert.Equal("invalid", (string?)lines[1]["decision"]);
+        // An unknown tool's arguments are recorded by name only: nothing says which of its values are secret.
+        Assert.Equal("(not recorded)", (string?)lines[1]["arguments"]!["key"]);
+        Assert.DoesNotContain(ProviderKey, File.ReadAllText(AuditPath), StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,11 @@ public sealed class PortkeyStub : IDisposable
     }
 
     /// <summary>Replies in order, one per request, then repeats the last.</summary>
-    public void ReplySequence(string method, string path, params (int Status, string Body)[] replies)
+    public void ReplySequence(string method, string path, params (int Status, string Body)[] replies) =>
+        ReplySequence(method, path, [.. replies.Select(r => (r.Status, r.Body, (Action<IResponseBuilder>?)null))]);
+
+    /// <summary>Replies in order, each shaped further by its own <c>Configure</c> (a delay, a header), then repeats the last.</summary>
+    public void ReplySequence(string method, string path, params (int Status, string Body, Action<IResponseBuilder>? Configure)[] replies)
     {
         const string scenario = "sequence";
         for (var i = 0; i < replies.Length; i++)
@@ -44,7 +48,9 @@ public sealed class PortkeyStub : IDisposable
             var request = Server.Given(Request.Create().WithPath("/v1/" + path).UsingMethod(method)).InScenario(scenario + path + method);
             var step = i == 0 ? request : request.WhenStateIs($"step{i}");
             var next = i < replies.Length - 1 ? step.WillSetStateTo($"step{i + 1}") : step;
-            next.RespondWith(Response.Create().WithStatusCode(replies[i].Status).WithHeader("Content-Type", "application/json").WithBody(replies[i].Body));
+            var response = Response.Create().WithStatusCode(replies[i].Status).WithHeader("Content-Type", "application/json").WithBody(replies[i].Body);
+            replies[i].Configure?.Invoke(response);
+            next.RespondWith(response);
         }
     }
 

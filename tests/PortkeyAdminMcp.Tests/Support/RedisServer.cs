@@ -5,29 +5,41 @@ using System.Net.Sockets;
 namespace PortkeyAdminMcp.Tests.Support;
 
 /// <summary>
-/// A real redis-server on 127.0.0.1 and a free port, without persistence, for the life of a test class.
-/// .ci/run installs it with apt-get; locally: apt-get install redis-server (or set PORTKEY_MCP_TEST_REDIS_SERVER).
+/// A real redis-server on 127.0.0.1 and a free port, without persistence, started on first use and kept for the life
+/// of a test class. Without redis-server the tests that use it are skipped (<see cref="ExternalPrograms"/>); .ci/run
+/// installs it with apt-get; locally: apt-get install redis-server (or set PORTKEY_MCP_TEST_REDIS_SERVER).
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
-    private readonly Process _process;
+    private static readonly string? s_executable = ExternalPrograms.Find(
+        Environment.GetEnvironmentVariable("PORTKEY_MCP_TEST_REDIS_SERVER"),
+        "/usr/bin/redis-server", "/usr/local/bin/redis-server", "/opt/homebrew/bin/redis-server");
 
-    public RedisServer()
+    private Process? _process;
+    private int _port;
+
+    /// <summary>Skips the calling test when redis-server is not installed (fails it under CI).</summary>
+    public static void SkipUnlessInstalled() =>
+        ExternalPrograms.SkipUnless(s_executable, "redis-server", "apt-get install redis-server, or set PORTKEY_MCP_TEST_REDIS_SERVER");
+
+    /// <summary>Starts the server on first use; call <see cref="SkipUnlessInstalled"/> first.</summary>
+    private void EnsureStarted()
     {
-        var executable = Environment.GetEnvironmentVariable("PORTKEY_MCP_TEST_REDIS_SERVER") is { Length: > 0 } configured
-            ? configured
-            : new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server", "/opt/homebrew/bin/redis-server" }.FirstOrDefault(File.Exists);
-        Assert.True(executable is not null && File.Exists(executable),
-            "redis-server is needed for the Redis counter tests: apt-get install redis-server, or set PORTKEY_MCP_TEST_REDIS_SERVER");
+        if (_process is not null)
+        {
+            return;
+        }
 
-        Port = FreePort();
+        SkipUnlessInstalled();
+        var executable = s_executable!;
+        _port = FreePort();
         var start = new ProcessStartInfo(executable!)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        foreach (var argument in new[] { "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -40,7 +52,14 @@ public sealed class RedisServer : IDisposable
         WaitUntilListening();
     }
 
-    public int Port { get; }
+    public int Port
+    {
+        get
+        {
+            EnsureStarted();
+            return _port;
+        }
+    }
 
     public string Url => $"redis://127.0.0.1:{Port}";
 
@@ -49,11 +68,11 @@ public sealed class RedisServer : IDisposable
         var deadline = Stopwatch.StartNew();
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            Assert.False(_process.HasExited, "redis-server exited at start-up");
+            Assert.False(_process!.HasExited, "redis-server exited at start-up");
             try
             {
                 using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
+                probe.Connect(IPAddress.Loopback, _port);
                 return;
             }
             catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
@@ -74,6 +93,11 @@ public sealed class RedisServer : IDisposable
 
     public void Dispose()
     {
+        if (_process is null)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

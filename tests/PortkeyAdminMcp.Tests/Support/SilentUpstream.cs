@@ -20,6 +20,12 @@ public sealed class SilentUpstream(SilentUpstream.Behaviour behaviour = SilentUp
 
         /// <summary>Promise a body, send part of it, close.</summary>
         Truncated,
+
+        /// <summary>Send 200 headers promising a body, then send nothing more and keep the connection open.</summary>
+        StallBody,
+
+        /// <summary>Send 200 headers, then the body one byte every 200 ms.</summary>
+        TrickleBody,
     }
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -111,6 +117,15 @@ public sealed class SilentUpstream(SilentUpstream.Behaviour behaviour = SilentUp
                                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"id\":\"60571396"), _stop.Token);
                             client.Close();
                             return;
+                        case Behaviour.StallBody:
+                            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"), _stop.Token);
+                            break;
+                        case Behaviour.TrickleBody:
+                            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"), _stop.Token);
+                            _ = TrickleAsync(stream);
+                            break;
                     }
                 }
             }
@@ -122,6 +137,22 @@ public sealed class SilentUpstream(SilentUpstream.Behaviour behaviour = SilentUp
         catch (Exception)
         {
             // Stopped or disposed.
+        }
+    }
+
+    private async Task TrickleAsync(NetworkStream stream)
+    {
+        try
+        {
+            for (var i = 0; i < 400 && !_stop.IsCancellationRequested; i++)
+            {
+                await Task.Delay(200, _stop.Token);
+                await stream.WriteAsync(" "u8.ToArray(), _stop.Token);
+            }
+        }
+        catch (Exception)
+        {
+            // The client gave up (as it should) or the stub stopped.
         }
     }
 
