@@ -244,23 +244,27 @@ public sealed class PolicyGuardTests : PolicyServerTest
     [Fact]
     public async Task An_unanswered_approval_times_out_and_refuses()
     {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Clock.Now);
         var server = await StartAsync("""
             version: "1"
             tools:
               delete_api_key:
                 rules:
-                  - {name: deletions need a human, action: require_approval, approval_timeout: 300ms}
-            """, async (_, _) =>
+                  - {name: once an hour, rate_limit: 1/hour}
+                  - {name: deletions need a human, action: require_approval, approval_timeout: 10m}
+            """, (_, _) =>
             {
-                // The user answers yes only long after the deadline; the late yes must not send anything.
-                await Task.Delay(TimeSpan.FromSeconds(2), Bounded.Token());
-                return new ElicitResult { Action = "accept" };
-            });
+                // The user answers yes only after the deadline has passed on the server's clock; the late yes must not send anything.
+                clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+                return ValueTask.FromResult(new ElicitResult { Action = "accept" });
+            }, clock: clock);
 
         var result = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
-        AssertRefused(result, "Policy rule \"deletions need a human\" requires your approval for delete_api_key; nobody answered within 300 ms, so it timed out. Nothing was sent.");
+        AssertRefused(result, "Policy rule \"deletions need a human\" requires your approval for delete_api_key; nobody answered within 10 min, so it timed out. Nothing was sent.");
         Assert.Empty(Portkey.Requests);
+        var line = Assert.Single(AuditLines());
+        Assert.Equal(("declined", "returned"), ((string?)line["decision"], (string?)line["quota"]));
     }
 
     [Fact]
@@ -353,5 +357,24 @@ public sealed class PolicyGuardTests : PolicyServerTest
         // An unknown tool's arguments are recorded by name only: nothing says which of its values are secret.
         Assert.Equal("(not recorded)", (string?)lines[1]["arguments"]!["key"]);
         Assert.DoesNotContain(ProviderKey, File.ReadAllText(AuditPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_regex_that_runs_past_its_50_ms_limit_on_agent_text_refuses_the_call()
+    {
+        var server = await StartAsync("""
+            version: "1"
+            tools:
+              create_api_key:
+                rules:
+                  - name: names
+                    conditions: [{path: args.name, op: regex, value: "^(a|aa)+$"}]
+            """);
+
+        var result = await server.CallAsync("create_api_key", Create.Replace("\"ops\"", "\"" + new string('a', 60) + "!\"", StringComparison.Ordinal));
+
+        AssertRefused(result, "A regex condition of the policy took too long on this call's arguments, so the call could not be checked and was refused.");
+        Assert.Empty(Portkey.Requests);
+        Assert.Equal("denied", (string?)Assert.Single(AuditLines())["decision"]);
     }
 }

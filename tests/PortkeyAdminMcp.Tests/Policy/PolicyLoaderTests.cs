@@ -244,4 +244,94 @@ public sealed class PolicyLoaderTests
     [InlineData("-5m")]
     public void Approval_timeouts_that_are_not_a_positive_duration_up_to_a_day_are_refused(string text) =>
         Assert.Null(PolicyLoader.ParseDuration(text));
+
+    [Theory]
+    [InlineData("9999999999999m")]
+    [InlineData("99999999999999999999d")]
+    [InlineData("86401s")]
+    [InlineData("1441m")]
+    [InlineData("86400001ms")]
+    public void Durations_too_long_to_allow_or_to_represent_are_refused_not_crashed_on(string text) =>
+        Assert.Null(PolicyLoader.ParseDuration(text));
+
+    [Theory]
+    [InlineData(".5", "0.5")]
+    [InlineData("0500", "500")]
+    [InlineData("5.", "5")]
+    [InlineData("+12", "12")]
+    [InlineData("1e3", "1000")]
+    [InlineData("0o17", "15")]
+    [InlineData("0x1F", "31")]
+    [InlineData("-.25", "-0.25")]
+    [InlineData(".inf", "\".inf\"")]
+    [InlineData("1e400", "\"1e400\"")]
+    public void Numbers_yaml_allows_become_json_numbers_and_the_rest_text(string yaml, string json)
+    {
+        var policy = Valid($$"""
+            version: "1"
+            tools:
+              create_api_key:
+                rules:
+                  - {name: r, conditions: [{path: args.name, op: eq, value: {{yaml}}}]}
+            """);
+
+        Assert.Equal(json, policy.RulesFor("create_api_key")[0].Conditions[0].Value.GetRawText());
+    }
+
+    [Fact]
+    public void Deep_nesting_is_one_problem_found_before_any_tree_is_built()
+    {
+        var problems = Problems("version: \"1\"\ntools: " + new string('[', 200_000));
+
+        Assert.Equal("line 2: yaml: is nested more than 32 levels deep", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Aliases_that_expand_exponentially_are_one_problem()
+    {
+        var levels = new List<string> { "&a0 [x, x, x, x, x, x, x, x, x, x]" };
+        for (var i = 1; i < 12; i++)
+        {
+            levels.Add($"&a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]");
+        }
+
+        var problems = Problems("version: \"1\"\ntools:\n  create_api_key:\n    rules:\n      - {name: r, conditions: [{path: args.name, op: in, value: [" +
+                                string.Join(", ", levels) + "]}]}\n");
+
+        Assert.Equal(
+            "line 5: tools.create_api_key.rules[0].conditions[0]: value is too large: more than 1000 YAML nodes once its aliases are expanded, or nested more than 32 levels",
+            Assert.Single(problems));
+    }
+
+    [Fact]
+    public void A_file_of_more_than_a_mebibyte_or_a_device_is_refused_unread()
+    {
+        var (policy, problems) = PolicyLoader.LoadFile("/dev/zero", new Dictionary<string, IReadOnlySet<string>>());
+
+        Assert.Null(policy);
+        Assert.Equal("file: is larger than 1024 KiB; a policy file is a page of YAML", Assert.Single(problems).ToString());
+    }
+
+    [Fact]
+    public void Counter_limits_and_increments_beyond_any_real_quota_are_refused()
+    {
+        var problems = Problems("""
+            version: "1"
+            tools:
+              create_api_key:
+                rules:
+                  - name: huge limit
+                    conditions: [{path: state.create_api_key.spend, op: lte, value: 1e300}]
+                    state: {counter: spend, window: day}
+                  - name: huge increment
+                    conditions: [{path: state.create_api_key.made, op: lte, value: 10}]
+                    state: {counter: made, window: day, increment: 99999999999999999}
+            """);
+
+        Assert.Equal(
+        [
+            "line 5: tools.create_api_key.rules[0]: the limit on state.create_api_key.spend must be from 0 to 1000000000000000, got 1E+300",
+            "line 10: tools.create_api_key.rules[1].state.increment: must be a positive integer up to 1000000000000000, got \"99999999999999999\"",
+        ], problems);
+    }
 }

@@ -25,13 +25,19 @@ public abstract class PolicyServerTest : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        await DisposeServerAsync();
+        Portkey.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    /// <summary>Stops the server started last, so a test can start another (with fresh counters).</summary>
+    protected async Task DisposeServerAsync()
+    {
         if (_server is not null)
         {
             await _server.DisposeAsync();
+            _server = null;
         }
-
-        Portkey.Dispose();
-        System.IO.Directory.Delete(Directory, recursive: true);
     }
 
     protected async Task<InProcessServer> StartAsync(

@@ -91,6 +91,33 @@ public class RequestMappingTests
     }
 
     [Fact]
+    public void Update_new_credit_limit_keeps_the_exact_alert_ratio_not_the_rounded_percentage()
+    {
+        // 2 of 3 is 66.666…%; shown as 66.7 %, which on 3000 would give 2001.
+        var current = Record("""{"usage_limits":{"type":"cost","credit_limit":3,"alert_threshold":2}}""");
+        var request = ApiKeyRequests.Update(ToolArguments.Parse($$"""{"id":"{{KeyId}}","credit_limit":3000}"""), current, []);
+        PortkeyStub.AssertJsonEqual("""{"usage_limits":{"type":"cost","credit_limit":3000,"alert_threshold":2000}}""", request.Body);
+    }
+
+    [Fact]
+    public void Update_of_only_the_credit_limit_of_a_tokens_limit_still_checks_the_tokens_minimum()
+    {
+        var errors = new List<FieldError>();
+        var current = Record("""{"usage_limits":{"type":"tokens","credit_limit":5000}}""");
+        ApiKeyRequests.Update(ToolArguments.Parse($$"""{"id":"{{KeyId}}","credit_limit":50}"""), current, errors);
+        Assert.Equal(new FieldError("credit_limit", "must be at least 100 for a tokens limit (got 50)"), Assert.Single(errors));
+    }
+
+    [Fact]
+    public void Update_defaults_keep_the_live_top_level_allow_config_override()
+    {
+        // Live records carry the flag as a top-level 0/1 with defaults holding no copy of it.
+        var current = Record("""{"allow_config_override":0,"defaults":{"config_id":"pc-old","metadata":null}}""");
+        var request = ApiKeyRequests.Update(ToolArguments.Parse($$"""{"id":"{{KeyId}}","default_config_id":"pc-new"}"""), current, []);
+        PortkeyStub.AssertJsonEqual("""{"defaults":{"config_id":"pc-new","allow_config_override":false}}""", request.Body);
+    }
+
+    [Fact]
     public void Update_percentage_without_any_credit_limit_is_an_error()
     {
         var errors = new List<FieldError>();
