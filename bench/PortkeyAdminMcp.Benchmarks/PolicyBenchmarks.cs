@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Security;
 
@@ -43,7 +42,7 @@ public class PolicyBenchmarks : IDisposable
 
     public PolicyBenchmarks()
     {
-        var (policy, problems) = PolicyLoader.Parse(Yaml, "bench.yaml", ConfigurationSetup.ToolFacts());
+        var (policy, problems) = PolicyLoader.Parse(Yaml, "bench.yaml", ServerSetup.ComposeCatalog().ArgumentNames());
         _policy = policy ?? throw new InvalidOperationException(string.Join("; ", problems));
         using var document = JsonDocument.Parse("""
             {"name":"ci-bot","type":"workspace","sub_type":"service","workspace_id":"6e5a9f93-ae3a-46b4-a87d-2464d373ef7e",

@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using PortkeyAdminMcp.Portkey;
-using PortkeyAdminMcp.Validation;
+using PortkeyAdminMcp.ApiKeys;
+using PortkeyAdminMcp.Schemas;
+using PortkeyAdminMcp.VirtualKeys;
 
 namespace PortkeyAdminMcp.Benchmarks;
 

@@ -13,7 +13,6 @@ var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSetti
 builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
 
 var secrets = new SecretRegistry();
-ProtocolLogSummary.RecognizeTools(PortkeyAdminMcp.Tools.ToolCatalog.Entries.Keys);
 builder.Services.AddSingleton(secrets);
 builder.Logging
     .SetMinimumLevel(LogLevel.Information)
@@ -47,5 +46,7 @@ catch (OptionsValidationException exception)
     return 2;
 }
 
+// Log lines may name the server's own tools, and no other.
+ProtocolLogSummary.RecognizeTools(host.Services.GetRequiredService<PortkeyAdminMcp.Calls.ToolCatalog>().Names);
 await host.RunAsync();
 return 0;

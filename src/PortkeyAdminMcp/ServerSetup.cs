@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -7,15 +8,36 @@ using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Security;
-using PortkeyAdminMcp.Tools;
+using PortkeyAdminMcp.ApiKeys;
+using PortkeyAdminMcp.Calls;
+using PortkeyAdminMcp.Hosting;
+using PortkeyAdminMcp.VirtualKeys;
 
 namespace PortkeyAdminMcp;
 
 /// <summary>Everything the server is made of, less the transport, so tests can compose the same server in process.</summary>
 public static class ServerSetup
 {
+    /// <summary>
+    /// The catalogue of every tool, composed exactly as the server composes it but with no configuration: for tools
+    /// that need the tool set without a running server (benchmarks, the tests' view of the catalogue).
+    /// </summary>
+    public static ToolCatalog ComposeCatalog()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton(new SecretRegistry());
+        services.AddLogging();
+        services.AddPortkeyAdminMcp();
+        return services.BuildServiceProvider().GetRequiredService<ToolCatalog>();
+    }
+
     public static IMcpServerBuilder AddPortkeyAdminMcp(this IServiceCollection services)
     {
+        // One line per area: each registers its declared tools.
+        services.AddApiKeyTools();
+        services.AddVirtualKeyTools();
+
         services.AddPortkeyOptions();
         services.AddPortkeyClient(ServerIdentity.Version);
         services.AddSingleton<ICounterStore>(provider => CounterStores.Create(
@@ -34,9 +56,6 @@ public static class ServerSetup
                     "Manages Portkey API keys and virtual keys through the Portkey Admin API. Read before you change; " +
                     "treat any secret a tool returns as shown once.";
             })
-            .WithTools<ApiKeyTools>(ToolCatalog.SerializerOptions)
-            .WithTools<VirtualKeyTools>(ToolCatalog.SerializerOptions)
-            .WithToolCatalog()
             .WithPolicy();
     }
 }

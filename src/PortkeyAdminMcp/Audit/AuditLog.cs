@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PortkeyAdminMcp.Calls;
 
 namespace PortkeyAdminMcp.Audit;
 

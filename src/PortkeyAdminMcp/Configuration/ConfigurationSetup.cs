@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Security;
-using PortkeyAdminMcp.Tools;
+using PortkeyAdminMcp.Calls;
 
 namespace PortkeyAdminMcp.Configuration;
 
@@ -43,13 +43,13 @@ public static class ConfigurationSetup
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
         services.AddOptions<PolicyOptions>()
-            .Configure<IConfiguration>((options, configuration) =>
+            .Configure<IConfiguration, ToolCatalog>((options, configuration, catalog) =>
             {
                 options.StateSetting = configuration[PolicyOptions.StateVariable];
                 if (configuration[PolicyOptions.PolicyVariable] is { Length: > 0 } path)
                 {
                     options.PolicyPath = path.Trim();
-                    var (policy, problems) = PolicyLoader.LoadFile(options.PolicyPath, ToolFacts());
+                    var (policy, problems) = PolicyLoader.LoadFile(options.PolicyPath, catalog.ArgumentNames());
                     options.Policy = policy ?? PolicySet.AllowAll;
                     options.Problems = problems;
                 }
@@ -65,11 +65,4 @@ public static class ConfigurationSetup
         services.AddSingleton<KeyReferences>();
         return services;
     }
-
-    /// <summary>Each tool's name and argument names, which a policy file may refer to.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlySet<string>> ToolFacts() =>
-        ToolCatalog.Entries.ToDictionary(
-            entry => entry.Key,
-            entry => (IReadOnlySet<string>)entry.Value.Contract.Input.Properties.Select(p => p.Key).ToHashSet(StringComparer.Ordinal),
-            StringComparer.Ordinal);
 }

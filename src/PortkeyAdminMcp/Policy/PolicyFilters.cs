@@ -6,8 +6,8 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Security;
-using PortkeyAdminMcp.Tools;
-using PortkeyAdminMcp.Validation;
+using PortkeyAdminMcp.Calls;
+using PortkeyAdminMcp.Schemas;
 
 namespace PortkeyAdminMcp.Policy;
 
@@ -97,14 +97,14 @@ public static class PolicyFilters
         }
 
         var parsed = ToolArguments.From(arguments);
-        if (!ToolCatalog.Entries.TryGetValue(record.Tool, out var entry))
+        if (services.GetRequiredService<ToolCatalog>().Find(record.Tool) is not { } tool)
         {
             return ToolContract.NamesOnly(parsed.Names);
         }
 
         var secrets = services.GetRequiredService<SecretRegistry>();
-        var own = entry.Contract.SecretValues(parsed).ToList();
-        return entry.Contract.Masked(parsed, text => secrets.ScrubValues(text, own));
+        var own = tool.Input.SecretValues(parsed).ToList();
+        return tool.Input.Masked(parsed, text => secrets.ScrubValues(text, own));
     }
 
     private static bool IsReadOnly(Tool tool) => tool.Annotations?.ReadOnlyHint == true;

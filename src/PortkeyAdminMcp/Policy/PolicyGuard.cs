@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using PortkeyAdminMcp.Audit;
+using PortkeyAdminMcp.Calls;
+using PortkeyAdminMcp.Schemas;
 using PortkeyAdminMcp.Security;
-using PortkeyAdminMcp.Validation;
 
 namespace PortkeyAdminMcp.Policy;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 using PortkeyAdminMcp.Configuration;
+using PortkeyAdminMcp.Hosting;
 
 namespace PortkeyAdminMcp.Portkey;
 
@@ -102,7 +103,7 @@ public sealed partial class PortkeyClient(
             message.Content.Headers.ContentType!.CharSet = null;
         }
 
-        var record = Audit.CallRecord.Current;
+        var record = Calls.CallRecord.Current;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
@@ -185,7 +186,7 @@ public sealed partial class PortkeyClient(
     }
 
     /// <summary>Notes on the call's record that a write may have changed Portkey, unless every attempt provably did not.</summary>
-    private static void NoteWrite(Audit.CallRecord? record, PortkeyRequest request, HttpRequestMessage message, string what)
+    private static void NoteWrite(Calls.CallRecord? record, PortkeyRequest request, HttpRequestMessage message, string what)
     {
         if (record is null || request.Method == HttpMethod.Get)
         {

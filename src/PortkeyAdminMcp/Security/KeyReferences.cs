@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using PortkeyAdminMcp.Validation;
+using PortkeyAdminMcp.Schemas;
 
 namespace PortkeyAdminMcp.Security;
 
@@ -56,7 +56,7 @@ public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnv
 
             // The value is the server's (its environment), so it is scrubbed everywhere; and this call's outputs mask it.
             secrets?.AddServerSecret(secret);
-            Audit.CallRecord.Current?.Secrets.Add(secret);
+            Calls.CallRecord.Current?.Secrets.Add(secret);
             return (secret, null);
         }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using ModelContextProtocol;
 using PortkeyAdminMcp.Tests.Support;
-using PortkeyAdminMcp.Tools;
+using PortkeyAdminMcp.Calls;
 
 namespace PortkeyAdminMcp.Tests.Hardening;
 
@@ -73,7 +73,7 @@ public class GeneratedArgumentTests : StubbedServerTest
         Assert.Equal(1500, outcome.Results);
         Assert.Empty(outcome.Unexpected);
         Assert.True(outcome.Invalid > 1000, $"only {outcome.Invalid} generated calls were refused as invalid");
-        Assert.Equal(ToolCatalog.Entries.Count, (await Server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        Assert.Equal(Catalog.Names.Count, (await Server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public class GeneratedArgumentTests : StubbedServerTest
             Assert.Empty(outcome.Unexpected);
             // One audit line per call that reached the server's call path (the deeply nested ones do not parse).
             Assert.Equal(outcome.Results + outcome.DeepResults, File.ReadAllLines(audit).Length);
-            Assert.Equal(ToolCatalog.Entries.Count - 1, (await server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+            Assert.Equal(Catalog.Names.Count - 1, (await server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
         }
         finally
         {
@@ -149,7 +149,7 @@ public class GeneratedArgumentTests : StubbedServerTest
     /// </summary>
     private static async Task<Outcome> RunGeneratedCallsAsync(InProcessServer server, int iterations)
     {
-        var tools = ToolCatalog.Entries.Keys.ToArray();
+        var tools = Catalog.Names.ToArray();
         var calls = Gen.Select(Gen.OneOf(tools), Gen.Select(Gen.OneOf(s_names), Value(3)).Array[0, 8].Select(Object));
         var results = 0;
         var invalid = 0;

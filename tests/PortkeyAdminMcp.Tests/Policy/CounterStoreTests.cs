@@ -123,7 +123,7 @@ public abstract class CounterStoreContract : IAsyncLifetime
         var guard = new PolicyGuard(
             Microsoft.Extensions.Options.Options.Create(new PolicyOptions { Policy = policy }), Store, new ManualClock(Noon), new SecretRegistry(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<PolicyGuard>.Instance);
-        var arguments = PortkeyAdminMcp.Validation.ToolArguments.Parse("""{"name":"a"}""");
+        var arguments = PortkeyAdminMcp.Schemas.ToolArguments.Parse("""{"name":"a"}""");
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 

@@ -7,7 +7,7 @@ namespace PortkeyAdminMcp.Tests.Policy;
 public sealed class PolicyLoaderTests
 {
     public static (PolicySet? Policy, IReadOnlyList<PolicyProblem> Problems) Parse(string yaml) =>
-        PolicyLoader.Parse(yaml, "policy.yaml", ConfigurationSetup.ToolFacts());
+        PolicyLoader.Parse(yaml, "policy.yaml", Support.Catalog.Tools.ArgumentNames());
 
     public static PolicySet Valid(string yaml)
     {

@@ -1,6 +1,7 @@
+using PortkeyAdminMcp.Schemas;
 using PortkeyAdminMcp.Security;
 using PortkeyAdminMcp.Tests.Support;
-using PortkeyAdminMcp.Validation;
+using PortkeyAdminMcp.VirtualKeys;
 
 namespace PortkeyAdminMcp.Tests.Security;
 

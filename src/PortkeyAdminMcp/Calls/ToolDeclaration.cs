@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.Portkey;
+using PortkeyAdminMcp.Schemas;
+
+namespace PortkeyAdminMcp.Calls;
+
+/// <summary>What a tool does to Portkey; it fixes the tool's MCP annotations, so they cannot be stated dishonestly.</summary>
+public enum ToolEffect
+{
+    /// <summary>Reads only: read-only, idempotent.</summary>
+    Read,
+
+    /// <summary>Creates a record: not destructive, not idempotent (sending it twice creates twice).</summary>
+    Create,
+
+    /// <summary>Changes a record: destructive (it can remove access), idempotent (the same body sets the same state).</summary>
+    Update,
+
+    /// <summary>Removes a record: destructive, idempotent.</summary>
+    Delete,
+
+    /// <summary>Replaces a secret or resets a state: destructive and not idempotent (a rotation).</summary>
+    Reissue,
+}
+
+/// <summary>
+/// One tool, declared once: its name, title, effect, description, input contract, output type and the two steps of
+/// a call — <see cref="ToolDeclaration{TResult}.Plan"/> (the exact request, reads it needs included) and
+/// <see cref="ToolDeclaration{TResult}.Execute"/> (send it, shape the result). Everything else — the published
+/// tool, its output schema (generated from the output type), validation, policy, approval, audit, read-only mode
+/// and toolsets — derives from it.
+/// </summary>
+public abstract class ToolDeclaration
+{
+    public required string Name { get; init; }
+
+    public required string Title { get; init; }
+
+    /// <summary>The toolset it belongs to (e.g. keys); a toolset switched off neither lists nor runs it.</summary>
+    public required string Toolset { get; init; }
+
+    public required ToolEffect Effect { get; init; }
+
+    /// <summary>The description, as a function of the server's configuration (where secrets go, which references work).</summary>
+    public required Func<ToolEnvironment, string> Description { get; init; }
+
+    public required ToolContract Input { get; init; }
+
+    /// <summary>Read-only tools stay listed and callable in read-only mode.</summary>
+    public bool IsReadOnly => Effect == ToolEffect.Read;
+
+    /// <summary>Write tools may be asked for a dry run, whose result is the request instead of the outcome.</summary>
+    public bool CanDryRun => Effect != ToolEffect.Read;
+
+    public abstract JsonTypeInfo OutputType { get; }
+
+    public abstract Task<PortkeyRequest> PlanAsync(ToolCall call, CancellationToken cancellationToken);
+
+    public abstract Task<CallToolResult> ExecuteAsync(ToolCall call, PortkeyRequest request, CancellationToken cancellationToken);
+
+    public ToolAnnotations Annotations => new()
+    {
+        ReadOnlyHint = Effect == ToolEffect.Read,
+        DestructiveHint = Effect is ToolEffect.Update or ToolEffect.Delete or ToolEffect.Reissue,
+        IdempotentHint = Effect is ToolEffect.Read or ToolEffect.Update or ToolEffect.Delete,
+        OpenWorldHint = true,
+    };
+}
+
+/// <summary>A tool whose successful result is a <typeparamref name="TResult"/>, serialised by its source-generated contract.</summary>
+public sealed class ToolDeclaration<TResult> : ToolDeclaration
+{
+    public required JsonTypeInfo<TResult> Output { get; init; }
+
+    /// <summary>Resolves the validated, normalised arguments into the one request that would change (or read) Portkey.</summary>
+    public required Func<ToolCall, CancellationToken, Task<PortkeyRequest>> Plan { get; init; }
+
+    /// <summary>Sends the planned request and shapes what the call returns.</summary>
+    public required Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Execute { get; init; }
+
+    public override JsonTypeInfo OutputType => Output;
+
+    public override Task<PortkeyRequest> PlanAsync(ToolCall call, CancellationToken cancellationToken) => Plan(call, cancellationToken);
+
+    public override async Task<CallToolResult> ExecuteAsync(ToolCall call, PortkeyRequest request, CancellationToken cancellationToken) =>
+        ToolResults.Success(await Execute(call, request, cancellationToken), Output);
+}
+
+/// <summary>The plan and execute steps most tools share, so a declaration states only what is its own.</summary>
+public static class ToolSteps
+{
+    /// <summary>A plan that needs nothing but the arguments.</summary>
+    public static Func<ToolCall, CancellationToken, Task<PortkeyRequest>> Plan(Func<ToolArguments, PortkeyRequest> plan) =>
+        (call, _) => Task.FromResult(plan(call.Arguments));
+
+    /// <summary>An execution that reads Portkey's answer as a record and turns it into the result.</summary>
+    public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Read<TRecord, TResult>(JsonTypeInfo<TRecord> record, Func<TRecord, TResult> shape) =>
+        async (call, request, cancellationToken) => shape(await call.Portkey.SendAsync(request, record, cancellationToken));
+
+    /// <summary>An execution that sends the request, and turns the arguments (and Portkey's raw answer) into the result.</summary>
+    public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Send<TResult>(Func<ToolCall, JsonElement, TResult> shape) =>
+        async (call, request, cancellationToken) => shape(call, await call.Portkey.SendAsync(request, cancellationToken));
+}

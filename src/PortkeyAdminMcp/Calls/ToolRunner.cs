@@ -1,0 +1,251 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using PortkeyAdminMcp.Audit;
+using PortkeyAdminMcp.Configuration;
+using PortkeyAdminMcp.Policy;
+using PortkeyAdminMcp.Portkey;
+using PortkeyAdminMcp.Security;
+using PortkeyAdminMcp.Schemas;
+
+namespace PortkeyAdminMcp.Calls;
+
+/// <summary>
+/// The one path every tool call takes: the call's own secrets noted, arguments checked (all problems at once, nothing
+/// sent when any) and normalised, the policy asked (rules and quota, before anything reaches Portkey), the exact
+/// request planned (reads needed to resolve it included), the user asked if a rule says so, then either shown
+/// (<c>dry_run</c>) or sent; every result masked of secrets, and the quota given back only when Portkey certainly
+/// did not change.
+/// </summary>
+public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyOptions> options, PolicyGuard guard, TimeProvider clock, ILogger<ToolRunner> logger)
+{
+    public async Task<CallToolResult> RunAsync(ToolDeclaration tool, RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
+    {
+        var contract = tool.Input;
+        var record = CallRecord.Current ?? new CallRecord(tool.Name, clock.GetUtcNow());
+        using var scope = CallRecord.Current is null ? CallRecord.Begin(record) : null;
+
+        var raw = ToolArguments.From(context.Params?.Arguments);
+        foreach (var secret in contract.SecretValues(raw))
+        {
+            record.Secrets.Add(secret);
+        }
+
+        record.Arguments = contract.Masked(raw, text => Redact(record, text));
+        var errors = contract.Check(raw);
+        if (errors.Count > 0)
+        {
+            record.Decide(AuditDecisions.Invalid, null);
+            record.SettleQuota(QuotaDispositions.None, null);
+            LogRejected(logger, tool.Name, errors.Count);
+            return Fail(record, ToolResults.InvalidArguments(tool.Name, errors));
+        }
+
+        // From here on the arguments are in the one spelling Portkey treats as the same, for the policy and the request alike.
+        var arguments = contract.Normalize(raw);
+        record.Arguments = contract.Masked(arguments, text => Redact(record, text));
+        var dryRun = arguments.Boolean("dry_run") == true;
+        record.DryRun = dryRun;
+
+        // A dry run is judged by the rules but spends no quota and asks nobody: nothing will be sent.
+        var admission = dryRun
+            ? await guard.CheckAsync(tool.Name, arguments, cancellationToken)
+            : await guard.AdmitAsync(tool.Name, arguments, cancellationToken);
+        record.Decide(admission.Decision, admission.Rule);
+        if (!admission.Allowed)
+        {
+            record.SettleQuota(QuotaDispositions.None, null);
+            return Fail(record, PolicyGuard.DeniedPrefix + admission.Message);
+        }
+
+        var succeeded = false;
+        var nothingSentBecause = "it was not sent";
+        try
+        {
+            var call = new ToolCall(tool, arguments, record, context.Services!);
+            var request = await tool.PlanAsync(call, cancellationToken);
+            record.MainRequest = request;
+            if (dryRun)
+            {
+                succeeded = true;
+                return Scrubbed(record, ToolResults.Success(DryRun(record, request), CallsJsonContext.Default.DryRunResult));
+            }
+
+            admission = await guard.ApproveAsync(admission, tool.Name, () => DescribeForApproval(record, tool.Name, request), context.Server, cancellationToken);
+            record.Decide(admission.Decision, admission.Rule);
+            if (!admission.Allowed)
+            {
+                nothingSentBecause = "approval was not given";
+                return Fail(record, PolicyGuard.DeniedPrefix + admission.Message);
+            }
+
+            var result = await tool.ExecuteAsync(call, request, cancellationToken);
+            succeeded = result.IsError != true;
+            return Scrubbed(record, result);
+        }
+        catch (ToolInputException exception)
+        {
+            record.Decide(AuditDecisions.Invalid, null);
+            nothingSentBecause = "its arguments did not fit the record";
+            return Fail(record, ToolResults.InvalidArguments(tool.Name, exception.Errors));
+        }
+        catch (PortkeyApiException exception)
+        {
+            nothingSentBecause = $"Portkey refused it (HTTP {exception.Error.Status})";
+            return Fail(record, ToolResults.Upstream(exception.Error, $"{tool.Name} ({exception.Operation})", text => Redact(record, text)));
+        }
+        catch (Exception exception) when (exception is PortkeyException or ToolFailureException)
+        {
+            nothingSentBecause = exception is PortkeyNotConfiguredException ? "no API key is set" : "no write reached Portkey";
+            return Fail(record, exception.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            nothingSentBecause = "it was cancelled before anything was sent";
+            throw;
+        }
+        catch (Exception exception)
+        {
+            // Type only: a message could quote what the agent sent.
+            LogUnexpected(logger, tool.Name, exception.GetType().Name);
+            return Fail(record, $"{tool.Name} failed inside this server ({exception.GetType().Name}). The server logged the details on stderr.");
+        }
+        finally
+        {
+            await SettleQuotaAsync(record, admission, succeeded, nothingSentBecause);
+        }
+    }
+
+    /// <summary>
+    /// A unit of quota is spent once a write may have happened, and given back only when the call certainly changed
+    /// nothing upstream: refused before sending, never connected, or answered with a 4xx. A timeout, a 5xx, a broken
+    /// or incomplete answer to a write proves nothing, so its quota stays spent.
+    /// </summary>
+    private async Task SettleQuotaAsync(CallRecord record, Admission admission, bool succeeded, string nothingSentBecause)
+    {
+        if (!admission.HoldsQuota)
+        {
+            record.SettleQuota(QuotaDispositions.None, null);
+            return;
+        }
+
+        if (succeeded || record.MayHaveChangedPortkey)
+        {
+            record.SettleQuota(QuotaDispositions.Kept, record.ChangeEvidence ?? "the call succeeded");
+            return;
+        }
+
+        try
+        {
+            await admission.ReleaseAsync();
+            record.SettleQuota(QuotaDispositions.Returned, $"nothing changed upstream: {nothingSentBecause}");
+        }
+        catch (Exception exception)
+        {
+            // The call's own outcome matters more than its quota: the counter stays one too high until its window ends.
+            LogReleaseFailed(logger, record.Tool, exception.GetType().Name);
+            record.SettleQuota(QuotaDispositions.Kept, "it could not be given back: the counter store failed");
+        }
+    }
+
+    /// <summary>
+    /// What the user approves: the tool, the method and address exactly as they will be sent, and the body with its
+    /// secret fields and this call's secret values masked. Nothing here is rewritten by matching text an agent chose.
+    /// </summary>
+    private string DescribeForApproval(CallRecord record, string tool, PortkeyRequest request)
+    {
+        var preview = Preview(record, request);
+        var text = new System.Text.StringBuilder()
+            .Append("Tool: ").Append(tool).Append('\n')
+            .Append("Request: ").Append(preview.Method).Append(' ').Append(preview.Url);
+        if (preview.Body is { } body)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                body.WriteTo(writer);
+            }
+
+            text.Append("\nBody:\n").Append(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The request exactly as it would be sent, with every secret in the body masked.</summary>
+    public RequestPreview Preview(CallRecord? record, PortkeyRequest request) => new()
+    {
+        Method = request.Method.Method,
+        Url = new Uri(options.Value.BaseAddress, request.RelativeUri).ToString(),
+        Path = "/" + request.Path,
+        Query = request.Query.Count == 0 ? null : request.Query.ToDictionary(p => p.Key, p => p.Value),
+        Body = request.Body is null ? null : MaskedBody(record, request),
+    };
+
+    private JsonElement MaskedBody(CallRecord? record, PortkeyRequest request)
+    {
+        var body = (JsonObject)request.Body!.DeepClone();
+        foreach (var field in request.SecretFields.Where(body.ContainsKey))
+        {
+            body[field] = SecretRegistry.Mask;
+        }
+
+        using var document = JsonDocument.Parse(body.ToJsonString());
+        return MaskStrings(document.RootElement, text => Redact(record, text));
+    }
+
+    private static JsonElement MaskStrings(JsonElement value, Func<string, string> mask) => value.ValueKind switch
+    {
+        JsonValueKind.String => JsonValues.String(mask(value.GetString()!)),
+        JsonValueKind.Array => JsonValues.Array(value.EnumerateArray().Select(item => MaskStrings(item, mask))),
+        JsonValueKind.Object => JsonValues.Object(value.EnumerateObject().Select(m => new KeyValuePair<string, JsonElement>(m.Name, MaskStrings(m.Value, mask)))),
+        _ => value.Clone(),
+    };
+
+    private DryRunResult DryRun(CallRecord record, PortkeyRequest request) => new()
+    {
+        IsDryRun = true,
+        Request = Preview(record, request),
+        Message = "Dry run: nothing was sent to Portkey. Call again without dry_run to send exactly this request" +
+                  (request.IsIdempotent ? "." : " (it is not idempotent: sending it twice would create twice)."),
+    };
+
+    /// <summary>The server's secrets and this call's own, masked in a text; the secret this call delivers on purpose is left alone.</summary>
+    private string Redact(CallRecord? record, string text) =>
+        secrets.ScrubValues(text, record?.Secrets.Values ?? [], record?.DeliveredSecret);
+
+    /// <summary>
+    /// A result carries nothing secret that it did not mean to: an upstream that echoes a provider key or another
+    /// key's one-time secret in a 200 body (a name, a slug, model_config) has it masked here, field by field.
+    /// </summary>
+    private CallToolResult Scrubbed(CallRecord record, CallToolResult result)
+    {
+        if (result.StructuredContent is { } structured)
+        {
+            var masked = MaskStrings(structured, text => Redact(record, text));
+            return new CallToolResult
+            {
+                IsError = result.IsError,
+                StructuredContent = masked,
+                Content = [new TextContentBlock { Text = ToolResults.TextOf(masked) }],
+            };
+        }
+
+        return result.IsError == true && result.Content is [TextContentBlock error] ? Fail(record, error.Text) : result;
+    }
+
+    private CallToolResult Fail(CallRecord? record, string message) =>
+        ToolResults.Error(SecretRegistry.ScrubSecretProperties(Redact(record, message)));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Tool}: {Count} invalid argument(s); nothing sent")]
+    private static partial void LogRejected(ILogger logger, string tool, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Tool} failed, and its policy quota could not be given back ({Type})")]
+    private static partial void LogReleaseFailed(ILogger logger, string tool, string type);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Tool} failed unexpectedly ({Type})")]
+    private static partial void LogUnexpected(ILogger logger, string tool, string type);
+}

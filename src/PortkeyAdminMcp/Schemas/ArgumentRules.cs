@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace PortkeyAdminMcp.Schemas;
+
+/// <summary>Rules across arguments that any tool may state: exclusive pairs, dates in the future, updates with something in them.</summary>
+public static class ArgumentRules
+{
+    /// <summary>The time rules that need "now" read it from here, so tests can fix it.</summary>
+    public static TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>An update that names only the record (and maybe dry_run) would send an empty body.</summary>
+    public static IEnumerable<FieldError> SomethingToUpdate(ToolArguments args, string idField)
+    {
+        if (!args.Names.Any(name => name != idField && name != "dry_run"))
+        {
+            yield return new FieldError("(arguments)", $"nothing to update: give at least one field besides {idField}");
+        }
+    }
+
+    public static IEnumerable<FieldError> Exclusive(ToolArguments args, string first, string second)
+    {
+        if (args.Has(first) && args.Has(second))
+        {
+            yield return new FieldError(second, $"cannot be combined with {first}; choose one");
+        }
+    }
+
+    public static IEnumerable<FieldError> FutureDate(ToolArguments args, string field) =>
+        args.String(field) is { } text ? FutureDate(text, field) : [];
+
+    public static IEnumerable<FieldError> FutureDate(string text, string field)
+    {
+        if (StringSchema.IsDateTime(text) && DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) <= Clock.GetUtcNow())
+        {
+            yield return new FieldError(field, $"must be in the future (got '{text}')");
+        }
+    }
+
+    /// <summary>A string member of a JSON object argument, when it is one.</summary>
+    public static string? Text(JsonElement item, string name) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
