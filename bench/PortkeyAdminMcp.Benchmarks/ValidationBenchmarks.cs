@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.ApiKeys;
+using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Schemas;
 using PortkeyAdminMcp.VirtualKeys;
 

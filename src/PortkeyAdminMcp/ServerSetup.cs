@@ -3,14 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.ApiKeys;
 using PortkeyAdminMcp.Audit;
+using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Configuration;
+using PortkeyAdminMcp.Hosting;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Security;
-using PortkeyAdminMcp.ApiKeys;
-using PortkeyAdminMcp.Calls;
-using PortkeyAdminMcp.Hosting;
 using PortkeyAdminMcp.VirtualKeys;
 
 namespace PortkeyAdminMcp;

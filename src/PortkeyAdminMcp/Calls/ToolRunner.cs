@@ -8,8 +8,8 @@ using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
-using PortkeyAdminMcp.Security;
 using PortkeyAdminMcp.Schemas;
+using PortkeyAdminMcp.Security;
 
 namespace PortkeyAdminMcp.Calls;
 

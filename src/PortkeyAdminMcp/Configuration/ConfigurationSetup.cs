@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PortkeyAdminMcp.Audit;
+using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Security;
-using PortkeyAdminMcp.Calls;
 
 namespace PortkeyAdminMcp.Configuration;
 

@@ -5,9 +5,9 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using PortkeyAdminMcp.Audit;
-using PortkeyAdminMcp.Security;
 using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Schemas;
+using PortkeyAdminMcp.Security;
 
 namespace PortkeyAdminMcp.Policy;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using CsCheck;
 using ModelContextProtocol;
-using PortkeyAdminMcp.Tests.Support;
 using PortkeyAdminMcp.Calls;
+using PortkeyAdminMcp.Tests.Support;
 
 namespace PortkeyAdminMcp.Tests.Hardening;
 

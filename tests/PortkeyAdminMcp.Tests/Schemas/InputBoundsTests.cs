@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PortkeyAdminMcp.Calls;
-using PortkeyAdminMcp.Tests.Support;
 using PortkeyAdminMcp.Schemas;
+using PortkeyAdminMcp.Tests.Support;
 
 namespace PortkeyAdminMcp.Tests.Schemas;
 
