@@ -43,11 +43,11 @@ public static class ApiKeyTools
         {
             EnsureSecretFolder(call);
             var created = await call.Portkey.SendAsync(request, ApiKeysJsonContext.Default.CreatedApiKeyRecord, cancellationToken);
-            const string Incomplete = "Portkey answered the create without an id or key. The key may exist: list keys before creating another.";
-            RememberSecret(call, created.Key, Incomplete);
+            const string MayExist = "The key may exist: list keys before creating another.";
+            RememberSecret(call, created.Key, "Portkey answered the create without an id or key.", MayExist);
             if (string.IsNullOrEmpty(created.Id))
             {
-                throw new PortkeyTransportException(Incomplete);
+                throw new PortkeyTransportException("Portkey answered the create without an id or key. " + MayExist);
             }
 
             var delivery = Deliver(call, created.Id, created.Key!, rotation: false);
@@ -90,7 +90,7 @@ public static class ApiKeyTools
         },
         Execute = async (call, request, cancellationToken) =>
         {
-            await call.Portkey.SendAsync(request, cancellationToken);
+            await call.Portkey.SendForEffectAsync(request, cancellationToken);
             var (after, message) = await call.Portkey.ReadBackAsync(ApiKeyRequests.Get(call.Arguments.String("id")!), ApiKeysJsonContext.Default.ApiKeyRecord, cancellationToken);
             return new UpdatedApiKey { Message = message, UpdatedFields = call.ChangedFields("id"), ApiKey = after is null ? null : ApiKeyDetails.From(after) };
         },
@@ -142,7 +142,7 @@ public static class ApiKeyTools
         Input = ApiKeyContracts.Delete,
         Output = CallsJsonContext.Default.DeletedRecord,
         Plan = ToolSteps.Plan(ApiKeyRequests.Delete),
-        Execute = ToolSteps.Send((call, _) =>
+        Execute = ToolSteps.Send(call =>
         {
             var id = call.Arguments.String("id")!;
             return new DeletedRecord { Deleted = id, Message = $"API key {id} deleted; it no longer authenticates." };
@@ -166,7 +166,7 @@ public static class ApiKeyTools
             EnsureSecretFolder(call);
             var rotated = await call.Portkey.SendAsync(request, ApiKeysJsonContext.Default.RotatedApiKeyRecord, cancellationToken);
             RememberSecret(call, rotated.Key,
-                "Portkey answered the rotation without a new key. It may have rotated: check get_api_key before rotating again.");
+                "Portkey answered the rotation without a new key.", "It may have rotated: check get_api_key before rotating again.");
 
             var id = rotated.Id ?? call.Arguments.String("id")!;
             var delivery = Deliver(call, id, rotated.Key!, rotation: true);
@@ -220,13 +220,25 @@ public static class ApiKeyTools
         }
     }
 
-    /// <summary>A one-time secret is registered for scrubbing before anything else can log it; a missing one is a fault.</summary>
-    private static void RememberSecret(ToolCall call, string? secret, string missingMessage)
+    /// <summary>
+    /// A one-time secret is registered for scrubbing before anything else can log it; a missing one is a fault, and so
+    /// is one that carries the server's own credentials (an upstream that answers with the admin key must not get it shown).
+    /// </summary>
+    /// <param name="missing">What is wrong when the answer has no secret.</param>
+    /// <param name="consequence">What the agent should do about it: the change may have happened.</param>
+    private static void RememberSecret(ToolCall call, string? secret, string missing, string consequence)
     {
-        call.Service<SecretRegistry>().AddIssuedSecret(secret);
+        var registry = call.Service<SecretRegistry>();
+        if (!string.IsNullOrEmpty(secret) && registry.RevealsServerSecret(secret))
+        {
+            throw new PortkeyTransportException(
+                "Portkey's answer carries this server's own credentials where the new secret should be, so it is not shown. " + consequence);
+        }
+
+        registry.AddIssuedSecret(secret);
         if (string.IsNullOrEmpty(secret))
         {
-            throw new PortkeyTransportException(missingMessage);
+            throw new PortkeyTransportException(missing + " " + consequence);
         }
     }
 }

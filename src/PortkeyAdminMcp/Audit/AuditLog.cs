@@ -146,7 +146,24 @@ public sealed partial class AuditLog(IOptions<AuditOptions> options, ILogger<Aud
             Arguments = record.Arguments,
             Pid = Environment.ProcessId,
         };
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(line, AuditJsonContext.Default.AuditLine) + "\n");
+        byte[] bytes;
+        try
+        {
+            bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(line, AuditJsonContext.Default.AuditLine) + "\n");
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            // Text no writer accepts still leaves a line: the call happened and the auditor is told so.
+            LogWriteFailed(logger, record.Tool, exception.GetType().Name);
+            bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new AuditLine
+            {
+                Time = record.Started,
+                Tool = "(unprintable tool name)",
+                Decision = record.Decision,
+                IsError = isError,
+                Pid = Environment.ProcessId,
+            }, AuditJsonContext.Default.AuditLine) + "\n");
+        }
         await _gate.WaitAsync(CancellationToken.None);
         try
         {

@@ -47,8 +47,10 @@ public sealed class CallRecord
     /// <summary>The one secret this call's result delivers on purpose (a new key's secret, inline mode).</summary>
     public string? DeliveredSecret { get; set; }
 
-    /// <summary>How the user was asked, when a rule required approval: elicitation or browser.</summary>
-    public string? ApprovalChannel { get; set; }
+    /// <summary>How the user was asked, when a rule required approval: one of <see cref="ApprovalChannels"/>.</summary>
+    public string? ApprovalChannel { get; private set; }
+
+    public void SetApprovalChannel(string channel) => ApprovalChannel = channel;
 
     /// <summary>kept, returned or none: what became of the quota this call reserved.</summary>
     public string? Quota { get; private set; }
@@ -156,6 +158,18 @@ public static class AuditDecisions
 
     /// <summary>Arguments failed validation, or no such tool: refused before any policy was asked.</summary>
     public const string Invalid = "invalid";
+
+    /// <summary>The client cancelled the call, or went away, before it finished.</summary>
+    public const string Cancelled = "cancelled";
+}
+
+public static class ApprovalChannels
+{
+    /// <summary>The client's own dialog (MCP elicitation).</summary>
+    public const string Elicitation = "elicitation";
+
+    /// <summary>The server's local approval page.</summary>
+    public const string Browser = "browser";
 }
 
 public static class QuotaDispositions

@@ -99,7 +99,11 @@ public static class ToolSteps
     public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Read<TRecord, TResult>(JsonTypeInfo<TRecord> record, Func<TRecord, TResult> shape) =>
         async (call, request, cancellationToken) => shape(await call.Portkey.SendAsync(request, record, cancellationToken));
 
-    /// <summary>An execution that sends the request, and turns the arguments (and Portkey's raw answer) into the result.</summary>
-    public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Send<TResult>(Func<ToolCall, JsonElement, TResult> shape) =>
-        async (call, request, cancellationToken) => shape(call, await call.Portkey.SendAsync(request, cancellationToken));
+    /// <summary>An execution for a write whose answer says nothing more than "done" (a delete): any 2xx is success.</summary>
+    public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Send<TResult>(Func<ToolCall, TResult> shape) =>
+        async (call, request, cancellationToken) =>
+        {
+            await call.Portkey.SendForEffectAsync(request, cancellationToken);
+            return shape(call);
+        };
 }

@@ -43,13 +43,21 @@ public static class ToolResults
         Content = [new TextContentBlock { Text = message }],
     };
 
+    /// <summary>Enough to fix a call; beyond it a list of problems only costs the agent's context.</summary>
+    public const int MaxListedErrors = 50;
+
     public static string InvalidArguments(string tool, IReadOnlyList<FieldError> errors)
     {
         var text = new StringBuilder()
             .Append("Invalid arguments for ").Append(tool).Append(" (nothing was sent to Portkey):");
-        foreach (var error in errors)
+        foreach (var error in errors.Take(MaxListedErrors))
         {
             text.Append("\n- ").Append(error.Field).Append(": ").Append(error.Problem);
+        }
+
+        if (errors.Count > MaxListedErrors)
+        {
+            text.Append("\n- and ").Append(errors.Count - MaxListedErrors).Append(" more");
         }
 
         return text.ToString();
@@ -63,9 +71,10 @@ public static class ToolResults
     {
         var text = new StringBuilder()
             .Append("Portkey refused ").Append(operation).Append(": HTTP ").Append(error.Status.ToString(CultureInfo.InvariantCulture));
-        if (error.Code is not null)
+        if (error.Code is { } code)
         {
-            text.Append(' ').Append(error.Code);
+            // A code is a short word (AB03); anything else is not a code and is not dumped.
+            text.Append(' ').Append(code.Length <= 32 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') ? code : "(unreadable code)");
         }
 
         var message = redact(error.Message);

@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Configuration;
+using PortkeyAdminMcp.Hosting;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Schemas;
@@ -20,10 +21,14 @@ namespace PortkeyAdminMcp.Calls;
 /// (<c>dry_run</c>) or sent; every result masked of secrets, and the quota given back only when Portkey certainly
 /// did not change.
 /// </summary>
-public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyOptions> options, PolicyGuard guard, TimeProvider clock, ILogger<ToolRunner> logger)
+public sealed partial class ToolRunner(
+    SecretRegistry secrets, IOptions<PortkeyOptions> options, PolicyGuard guard, ClientConnection client, TimeProvider clock, ILogger<ToolRunner> logger)
 {
-    public async Task<CallToolResult> RunAsync(ToolDeclaration tool, RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
+    public async Task<CallToolResult> RunAsync(ToolDeclaration tool, RequestContext<CallToolRequestParams> context, CancellationToken requestCancelled)
     {
+        // A client that has gone (stdin closed, after its grace) will read no answer: every wait of the call ends with it.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestCancelled, client.Gone);
+        var cancellationToken = linked.Token;
         var contract = tool.Input;
         var record = CallRecord.Current ?? new CallRecord(tool.Name, clock.GetUtcNow());
         using var scope = CallRecord.Current is null ? CallRecord.Begin(record) : null;
@@ -104,8 +109,16 @@ public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyO
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Cancelled by the client, or the client went away: not a fault of this server, and nobody to answer.
+            record.Decide(AuditDecisions.Cancelled, record.Rule);
             nothingSentBecause = "it was cancelled before anything was sent";
-            throw;
+            if (requestCancelled.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            // The SDK reports an exception it did not cancel as a fault of the tool; a departed client is not one.
+            return Fail(record, $"{tool.Name} was abandoned: the client went away before it finished.");
         }
         catch (Exception exception)
         {
@@ -172,8 +185,31 @@ public sealed partial class ToolRunner(SecretRegistry secrets, IOptions<PortkeyO
             text.Append("\nBody:\n").Append(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
 
-        return text.ToString();
+        return VisibleControls(text.ToString());
     }
+
+    /// <summary>
+    /// Characters that change how text is drawn without being seen (bidirectional overrides, zero-width marks) are
+    /// shown as escapes in an approval prompt, so the text a human approves reads as what will be sent.
+    /// </summary>
+    private static string VisibleControls(string text)
+    {
+        if (!text.Any(IsInvisible))
+        {
+            return text;
+        }
+
+        var result = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            result.Append(IsInvisible(c) ? $"\\u{((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)}" : c.ToString());
+        }
+
+        return result.ToString();
+    }
+
+    private static bool IsInvisible(char c) =>
+        c is '\u061C' or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\uFEFF';
 
     /// <summary>The request exactly as it would be sent, with every secret in the body masked.</summary>
     public RequestPreview Preview(CallRecord? record, PortkeyRequest request) => new()

@@ -164,8 +164,13 @@ public static class PolicyEvaluator
     {
         if (condition.Op == ConditionOp.Exists)
         {
-            var present = actual is { ValueKind: not JsonValueKind.Null };
-            return present == condition.Value.GetBoolean() ? Truth.True : Truth.False;
+            // JSON null is given and means "clear it": neither there nor absent, so it cannot settle exists either way.
+            if (actual is { ValueKind: JsonValueKind.Null })
+            {
+                return Truth.Unknown;
+            }
+
+            return (actual is not null) == condition.Value.GetBoolean() ? Truth.True : Truth.False;
         }
 
         if (actual is not { ValueKind: not JsonValueKind.Null } value)
@@ -213,7 +218,10 @@ public static class PolicyEvaluator
         _ => actual >= expected,
     };
 
-    /// <summary>Numbers by value, everything else by its text, as Intercept compares (true equals "true").</summary>
+    /// <summary>
+    /// Numbers by value, everything else by its text, as Intercept compares (true equals "true"); two UUIDs in any
+    /// case, because Portkey treats them as one (a policy may write one in upper case).
+    /// </summary>
     private static bool Equal(JsonElement actual, JsonElement expected)
     {
         if (actual.ValueKind == JsonValueKind.Number && expected.ValueKind == JsonValueKind.Number)
@@ -221,7 +229,9 @@ public static class PolicyEvaluator
             return actual.GetDouble() == expected.GetDouble();
         }
 
-        return string.Equals(Text(actual), Text(expected), StringComparison.Ordinal);
+        var (left, right) = (Text(actual), Text(expected));
+        return string.Equals(left, right, StringComparison.Ordinal) ||
+               (Schemas.StringSchema.IsUuid(left) && Schemas.StringSchema.IsUuid(right) && string.Equals(left, right, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Text(JsonElement value) => value.ValueKind switch

@@ -33,13 +33,13 @@ public static class PolicyFilters
         {
             var services = context.Services!;
             var name = context.Params?.Name ?? string.Empty;
-            var record = new CallRecord(name, services.GetRequiredService<TimeProvider>().GetUtcNow());
+            var record = new CallRecord(JsonValues.Clean(name), services.GetRequiredService<TimeProvider>().GetUtcNow());
             using var scope = CallRecord.Begin(record);
-            // What the audit shows if the call never reaches the tool runner (hidden, read-only); the runner replaces it.
-            record.Arguments = AuditView(services, record, context.Params?.Arguments);
             CallToolResult? result = null;
             try
             {
+                // What the audit shows if the call never reaches the tool runner (hidden, read-only); the runner replaces it.
+                record.Arguments = AuditView(services, record, context.Params?.Arguments);
                 result = context.MatchedPrimitive is McpServerTool tool && HiddenBecause(services, name, IsReadOnly(tool.ProtocolTool)) is { } refusal
                     ? Refuse(record, refusal)
                     : await next(context, cancellationToken);

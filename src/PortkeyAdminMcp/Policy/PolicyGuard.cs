@@ -221,6 +221,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
             .Append(describeRequest())
             .Append("\n\nNothing is sent unless you accept. This request expires in ").Append(Describe(rule.ApprovalTimeout)).Append('.')
             .ToString();
+        Calls.CallRecord.Current?.SetApprovalChannel(ApprovalChannels.Elicitation);
         // The deadline runs on the server's clock, so tests can move it instead of waiting.
         using var timeout = new CancellationTokenSource(rule.ApprovalTimeout, clock);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

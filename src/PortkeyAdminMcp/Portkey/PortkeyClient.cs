@@ -42,9 +42,22 @@ public sealed partial class PortkeyClient(
         catch (JsonException)
         {
             throw new PortkeyTransportException(
-                $"Portkey answered {request.Method} /{request.Path} with a body that is not valid JSON ({body.Length} characters, not shown); nothing can be read from it.");
+                $"Portkey answered {request.Method} /{request.Path} with a body that is not valid JSON ({body.Length} characters, not shown); nothing can be read from it." +
+                TookEffect(request));
         }
     }
+
+    /// <summary>
+    /// Sends a write whose answer nothing reads (an update, a delete): any 2xx is success, whatever its body holds,
+    /// because the change it reports is what was asked.
+    /// </summary>
+    public async Task SendForEffectAsync(PortkeyRequest request, CancellationToken cancellationToken) =>
+        await SendRawAsync(request, cancellationToken);
+
+    /// <summary>What to add to a failure to read a write's 2xx answer: the change was accepted, so it has probably happened.</summary>
+    private static string TookEffect(PortkeyRequest request) => request.Method == HttpMethod.Get
+        ? string.Empty
+        : " Portkey accepted the request, so it has probably taken effect: check before repeating it.";
 
     public async Task<T> SendAsync<T>(PortkeyRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
@@ -78,7 +91,8 @@ public sealed partial class PortkeyClient(
         catch (JsonException exception)
         {
             throw new PortkeyTransportException(
-                $"Portkey answered {request.Method} /{request.Path} with JSON of an unexpected shape ({exception.Path ?? "root"}); nothing can be read from it.");
+                $"Portkey answered {request.Method} /{request.Path} with JSON of an unexpected shape ({exception.Path ?? "root"}); nothing can be read from it." +
+                TookEffect(request));
         }
     }
 
@@ -121,7 +135,9 @@ public sealed partial class PortkeyClient(
             NoteWrite(record, request, message, "timed out");
             throw new PortkeyTransportException(
                 $"Portkey did not answer {Describe(request)} within {settings.Timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s" +
-                (request.IsIdempotent ? " (retries included)." : " (not retried: a create must never be sent twice; check whether it took effect before repeating it)."));
+                (request.IsIdempotent
+                    ? $" on any of {AttemptLog.Of(message).Count.ToString(CultureInfo.InvariantCulture)} attempts."
+                    : " (not retried: a create must never be sent twice; check whether it took effect before repeating it)."));
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
@@ -170,6 +186,15 @@ public sealed partial class PortkeyClient(
                     new PortkeyError(status, null,
                         "Portkey answered with a redirect, which this server does not follow (the API key must not travel to another address). Check PORTKEY_BASE_URL."),
                     Describe(request));
+            }
+
+            // A refusal of a retry says nothing of the attempt before it, which may have gone through: say so, not "refused".
+            if (status is >= 400 and < 500 && earlierMayHaveActed)
+            {
+                var earlier = string.Join(", ", attempts.Take(attempts.Count - 1));
+                throw new PortkeyTransportException(
+                    $"{Describe(request)} may have taken effect: an earlier attempt got no clear answer ({earlier}) and the retry was answered HTTP {status.ToString(CultureInfo.InvariantCulture)}. " +
+                    "Check the record's state before repeating it.");
             }
 
             if (!response.IsSuccessStatusCode)

@@ -12,8 +12,26 @@ namespace PortkeyAdminMcp.Schemas;
 /// </summary>
 public static class EcmaPattern
 {
+    /// <summary>
+    /// ECMAScript mode gives ASCII <c>\w</c>, <c>\s</c>, <c>\d</c> and <c>\b</c>, as ECMA-262 and RE2 read them (.NET's own
+    /// take Cyrillic letters and other scripts' digits). It never depends on the culture: no case-insensitive option is used.
+    /// </summary>
     public static Regex Compile(string pattern, TimeSpan? timeout = null) =>
-        new(Translate(pattern), RegexOptions.CultureInvariant, timeout ?? Regex.InfiniteMatchTimeout);
+        new(Translate(pattern), RegexOptions.ECMAScript, timeout ?? Regex.InfiniteMatchTimeout);
+
+    // RE2's POSIX classes, which .NET would read as literal characters.
+    private static readonly Dictionary<string, string> s_posix = new(StringComparer.Ordinal)
+    {
+        ["[:alpha:]"] = "A-Za-z",
+        ["[:digit:]"] = "0-9",
+        ["[:alnum:]"] = "A-Za-z0-9",
+        ["[:upper:]"] = "A-Z",
+        ["[:lower:]"] = "a-z",
+        ["[:space:]"] = "\\t\\n\\v\\f\\r ",
+        ["[:word:]"] = "A-Za-z0-9_",
+        ["[:xdigit:]"] = "0-9A-Fa-f",
+        ["[:punct:]"] = "!-/:-@\\[-`{-~",
+    };
 
     public static string Translate(string pattern)
     {
@@ -39,6 +57,13 @@ public static class EcmaPattern
 
             if (inClass)
             {
+                if (c == '[' && s_posix.Keys.FirstOrDefault(k => string.CompareOrdinal(pattern, i, k, 0, k.Length) == 0) is { } posix)
+                {
+                    result.Append(s_posix[posix]);
+                    i += posix.Length - 1;
+                    continue;
+                }
+
                 inClass = c != ']';
                 result.Append(c);
                 continue;

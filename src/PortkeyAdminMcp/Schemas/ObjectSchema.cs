@@ -58,12 +58,23 @@ public sealed class ObjectSchema : Schema
             return;
         }
 
+        // An object with far more members than it can hold is one error, not one per member: a line of 450 000 unknown
+        // names must cost a few bytes of answer, not megabytes of errors and an edit distance each.
+        var count = value.CountMembers();
+        var most = MaxProperties ?? (Extra == ExtraProperties.Forbidden ? Properties.Count + MaxUnknown : int.MaxValue);
+        if (count > most)
+        {
+            errors.Add(new FieldError(string.IsNullOrEmpty(path) ? "(arguments)" : path,
+                Extra == ExtraProperties.Forbidden && MaxProperties is null
+                    ? $"has {count} members, more than this takes ({Properties.Count} known: {string.Join(", ", Properties.Select(p => p.Key))})"
+                    : $"must have at most {most} entries (got {count})"));
+            return;
+        }
+
         var present = new HashSet<string>(StringComparer.Ordinal);
-        var count = 0;
         foreach (var member in value.EnumerateObject())
         {
-            count++;
-            var memberPath = string.IsNullOrEmpty(path) ? member.Name : $"{path}.{member.Name}";
+            var memberPath = Path(path, member.Name);
             if (!present.Add(member.Name))
             {
                 errors.Add(new FieldError(memberPath, "is given more than once"));
@@ -89,11 +100,6 @@ public sealed class ObjectSchema : Schema
                     Values.Validate(member.Value, memberPath, errors);
                     break;
             }
-        }
-
-        if (MaxProperties is { } max && count > max)
-        {
-            errors.Add(new FieldError(string.IsNullOrEmpty(path) ? "(arguments)" : path, $"must have at most {max} entries (got {count})"));
         }
 
         foreach (var name in Required)
@@ -123,6 +129,16 @@ public sealed class ObjectSchema : Schema
         }
 
         return changed ? JsonValues.Object(members) : value;
+    }
+
+    /// <summary>Unknown members tolerated in a closed object before it is refused whole (each gets its own error up to here).</summary>
+    public const int MaxUnknown = 16;
+
+    /// <summary>A member's path in an error, its name shortened: an agent's 7 MB name is not echoed back.</summary>
+    private static string Path(string path, string name)
+    {
+        var shown = name.Length > 64 ? string.Concat(name.AsSpan(0, 61), "...") : name;
+        return string.IsNullOrEmpty(path) ? shown : $"{path}.{shown}";
     }
 
     private string UnknownMessage(string name)

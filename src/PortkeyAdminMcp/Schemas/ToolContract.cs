@@ -32,7 +32,31 @@ public sealed class ToolContract
             errors.AddRange(Rules(arguments).Where(e => !failed.Contains(RootField(e.Field))));
         }
 
+        errors.AddRange(SecretsInIdentifiers(arguments));
         return errors;
+    }
+
+    /// <summary>
+    /// A call's secret masks that call's outputs by value, so a secret that is also an identifier (the provider key
+    /// equal to workspace_id) would hide the identifier from the human who approves or audits the call. Identifiers
+    /// — ids, slugs, enums, dates: any string with a format, pattern or enum — may not carry a secret.
+    /// </summary>
+    private IEnumerable<FieldError> SecretsInIdentifiers(ToolArguments arguments)
+    {
+        var secrets = SecretValues(arguments).Where(v => v.Length >= Security.SecretRegistry.MinimumLength).ToList();
+        if (secrets.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var name in arguments.Names)
+        {
+            if (Input.Find(name) is StringSchema { Sensitive: false } schema && (schema.Format != StringFormat.None || schema.Pattern is not null || schema.Enum is not null) &&
+                arguments.String(name) is { } value && secrets.Any(secret => value.Contains(secret, StringComparison.Ordinal)))
+            {
+                yield return new FieldError(name, "holds the value given as a secret; a secret cannot double as an identifier (it would be masked where a human must read it)");
+            }
+        }
     }
 
     /// <summary>
@@ -108,13 +132,35 @@ public sealed class ToolContract
     /// argument the tool does not have is recorded by name only.
     /// </summary>
     public JsonElement Masked(ToolArguments arguments, Func<string, string> maskText) =>
-        JsonValues.Object(arguments.Names.Select(name => new KeyValuePair<string, JsonElement>(name, Input.Find(name) is { } schema
+        JsonValues.Object(Bounded(arguments.Names, name => Input.Find(name) is { } schema
             ? Masked(schema, arguments.Raw(name), maskText)
-            : JsonValues.String(NotRecorded))));
+            : JsonValues.String(NotRecorded)));
 
     /// <summary>Any arguments, when no contract is known (an unknown tool): only their names are kept.</summary>
-    public static JsonElement NamesOnly(IEnumerable<string> names) =>
-        JsonValues.Object(names.Select(name => new KeyValuePair<string, JsonElement>(name, JsonValues.String(NotRecorded))));
+    public static JsonElement NamesOnly(IEnumerable<string> names) => JsonValues.Object(Bounded(names, _ => JsonValues.String(NotRecorded)));
+
+    /// <summary>The most arguments a record keeps, each name at most this long: an audit line is bounded whatever arrives.</summary>
+    public const int MaxRecordedArguments = 64;
+
+    private static IEnumerable<KeyValuePair<string, JsonElement>> Bounded(IEnumerable<string> names, Func<string, JsonElement> value)
+    {
+        var count = 0;
+        foreach (var name in names)
+        {
+            if (++count > MaxRecordedArguments)
+            {
+                continue;
+            }
+
+            var shown = name.Length > MaxRecordedArguments ? string.Concat(name.AsSpan(0, MaxRecordedArguments - 3), "...") : name;
+            yield return new(shown, value(name));
+        }
+
+        if (count > MaxRecordedArguments)
+        {
+            yield return new("(more)", JsonValues.String($"{count - MaxRecordedArguments} more arguments, not recorded"));
+        }
+    }
 
     private static JsonElement Masked(Schema? schema, JsonElement value, Func<string, string> maskText) => (schema, value.ValueKind) switch
     {

@@ -48,7 +48,7 @@ public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnv
             }
 
             // Refused at start-up already (SecretOptionsValidator); checked again because nothing else may ever send it.
-            if (!string.IsNullOrEmpty(serverApiKey) && secret == serverApiKey)
+            if (!string.IsNullOrEmpty(serverApiKey) && secret.Contains(serverApiKey, StringComparison.Ordinal))
             {
                 errors.Add(new FieldError(field, $"${{env:{name}}} holds this server's own Portkey API key, which is never sent as a provider key"));
                 return (null, null);

@@ -33,15 +33,29 @@ public sealed class SecretFileWriter(IOptions<SecretOptions> options, TimeProvid
             return $"the secret folder {directory} is a symbolic link; point the setting at a real folder that only you can write to";
         }
 
-        if (!info.Exists || OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows())
         {
             return null;
         }
 
-        var mode = info.UnixFileMode;
-        return (mode & WritableByOthers) != 0
-            ? $"the secret folder {directory} can be written by other users (mode {Convert.ToString((int)mode, 8)}); chmod 700 it or choose another folder"
-            : null;
+        if (info.Exists && (info.UnixFileMode & WritableByOthers) != 0)
+        {
+            return $"the secret folder {directory} can be written by other users (mode {Convert.ToString((int)info.UnixFileMode, 8)}); chmod 700 it or choose another folder";
+        }
+
+        // Whoever can write a parent can rename the folder away and put another in its place between the check and
+        // the write; a sticky parent (/tmp) lets nobody but the owner rename what is in it.
+        for (var parent = info.Parent; parent is not null; parent = parent.Parent)
+        {
+            var real = parent.LinkTarget is null ? parent : parent.ResolveLinkTarget(returnFinalTarget: true) as DirectoryInfo ?? parent;
+            if (real.Exists && (real.UnixFileMode & WritableByOthers) != 0 && (real.UnixFileMode & UnixFileMode.StickyBit) == 0)
+            {
+                return $"the secret folder {directory} is inside {parent.FullName}, which other users can write to (mode {Convert.ToString((int)real.UnixFileMode, 8)}); " +
+                       "they could swap the folder. Choose a folder under your home directory";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Checked before a key is created: a secret with nowhere to go would be lost.</summary>

@@ -66,9 +66,9 @@ public sealed class SecretOptionsValidator(IOptions<Configuration.PortkeyOptions
             {
                 failures.Add($"{SecretOptions.EnvAllowVariable} lists {env}: the server's own PORTKEY_* settings can never be sent as a provider key");
             }
-            else if (!string.IsNullOrEmpty(apiKey) && Environment.GetEnvironmentVariable(env) == apiKey)
+            else if (!string.IsNullOrEmpty(apiKey) && Environment.GetEnvironmentVariable(env) is { } value && value.Contains(apiKey, StringComparison.Ordinal))
             {
-                failures.Add($"{SecretOptions.EnvAllowVariable} lists {env}, which holds the same value as {Configuration.PortkeyOptions.ApiKeyVariable}; the server's own key can never be sent as a provider key");
+                failures.Add($"{SecretOptions.EnvAllowVariable} lists {env}, which holds the value of {Configuration.PortkeyOptions.ApiKeyVariable}; the server's own key can never be sent as a provider key");
             }
         }
 

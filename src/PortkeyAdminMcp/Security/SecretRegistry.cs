@@ -66,6 +66,18 @@ public sealed partial class SecretRegistry
         }
     }
 
+    /// <summary>
+    /// Whether a value carries one of the server's own secrets (the API key, a store password, a provider key from its
+    /// environment): such a value is never shown, not even as the secret a result delivers on purpose.
+    /// </summary>
+    public bool RevealsServerSecret(string value)
+    {
+        lock (_gate)
+        {
+            return _pinned.Any(secret => value.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
     public bool IsKnown(string value)
     {
         lock (_gate)

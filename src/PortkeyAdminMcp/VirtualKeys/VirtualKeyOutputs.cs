@@ -57,11 +57,28 @@ public sealed class VirtualKeyDetails
             : null,
     };
 
-    private static JsonElement MaskSecrets(JsonElement config)
+    /// <summary>
+    /// model_config fields known to hold no secret: routing and identity, never credentials. Every other field is
+    /// masked whatever its name, spelling or type, because a deny-list of names would let an unknown one through
+    /// (a service-account JSON, a token under a new name).
+    /// </summary>
+    private static readonly HashSet<string> s_plainModelConfigFields = new(StringComparer.Ordinal)
     {
-        using var document = JsonDocument.Parse(Security.SecretRegistry.ScrubSecretProperties(config.GetRawText()));
-        return document.RootElement.Clone();
-    }
+        "resourceName", "deploymentName", "apiVersion", "deploymentConfig", "alias", "is_default",
+        "azureAuthMode", "azureManagedClientId", "azureEntraTenantId", "azureEntraClientId", "azureModelName",
+        "awsRegion", "awsAuthType", "awsRoleArn", "vertexRegion", "vertexProjectId", "workersAiAccountId",
+        "customHost", "openaiOrganization", "openaiProject", "anthropicVersion", "anthropicBeta",
+    };
+
+    private static JsonElement MaskSecrets(JsonElement config) => config.ValueKind switch
+    {
+        JsonValueKind.Object => Schemas.JsonValues.Object(config.EnumerateObject().Select(member =>
+            new KeyValuePair<string, JsonElement>(member.Name, s_plainModelConfigFields.Contains(member.Name)
+                ? MaskSecrets(member.Value)
+                : Schemas.JsonValues.String(Security.SecretRegistry.Mask)))),
+        JsonValueKind.Array => Schemas.JsonValues.Array(config.EnumerateArray().Select(MaskSecrets)),
+        _ => config,
+    };
 }
 
 public sealed class UpdatedVirtualKey

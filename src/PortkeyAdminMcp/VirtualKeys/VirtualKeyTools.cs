@@ -108,7 +108,7 @@ public static class VirtualKeyTools
         Execute = async (call, request, cancellationToken) =>
         {
             // Portkey's answer to this PUT is undocumented; the record is read back instead.
-            await call.Portkey.SendAsync(request, cancellationToken);
+            await call.Portkey.SendForEffectAsync(request, cancellationToken);
             var (after, message) = await call.Portkey.ReadBackAsync(VirtualKeyRequests.Get(call.Arguments.String("slug")!), VirtualKeysJsonContext.Default.VirtualKeyRecord, cancellationToken);
             return new UpdatedVirtualKey { Message = message, UpdatedFields = call.ChangedFields("slug"), VirtualKey = after is null ? null : VirtualKeyDetails.From(after) };
         },
@@ -126,7 +126,7 @@ public static class VirtualKeyTools
         Input = VirtualKeyContracts.Delete,
         Output = CallsJsonContext.Default.DeletedRecord,
         Plan = ToolSteps.Plan(VirtualKeyRequests.Delete),
-        Execute = ToolSteps.Send((call, _) =>
+        Execute = ToolSteps.Send(call =>
         {
             var slug = call.Arguments.String("slug")!;
             return new DeletedRecord { Deleted = slug, Message = $"Virtual key {slug} deleted." };

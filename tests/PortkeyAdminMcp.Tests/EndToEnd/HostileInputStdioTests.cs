@@ -84,6 +84,54 @@ public class HostileInputStdioTests
     }
 
     [Fact]
+    public async Task A_client_that_closes_stdin_while_an_approval_is_pending_is_let_go_and_the_call_audited()
+    {
+        using var portkey = new PortkeyStub();
+        var directory = Directory.CreateTempSubdirectory("pk-pending-").FullName;
+        try
+        {
+            var policy = Path.Combine(directory, "policy.yaml");
+            var audit = Path.Combine(directory, "audit.jsonl");
+            await File.WriteAllTextAsync(policy, """
+                version: "1"
+                tools:
+                  delete_api_key:
+                    rules:
+                      - {name: one a day, rate_limit: 1/day}
+                      - {name: ask, action: require_approval, approval_timeout: 1d}
+                """);
+            using var process = Start(portkey, new() { ["PORTKEY_MCP_POLICY"] = policy, ["PORTKEY_MCP_AUDIT_LOG"] = audit });
+            var stderr = process.StandardError.ReadToEndAsync();
+
+            await process.StandardInput.WriteLineAsync(Initialize.Replace("\"capabilities\":{}", "\"capabilities\":{\"elicitation\":{}}", StringComparison.Ordinal));
+            await process.StandardInput.WriteLineAsync(Initialized);
+            await process.StandardInput.WriteLineAsync($$$$"""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"delete_api_key","arguments":{"id":"{{{{LiveApiKey.Id}}}}"}}}""");
+            await process.StandardInput.FlushAsync();
+            // The server asks; this client never answers, and then goes away.
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync(Bounded.Token(30));
+            }
+            while (line is not null && !line.Contains("elicitation/create", StringComparison.Ordinal));
+
+            process.StandardInput.Close();
+            _ = process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync(Bounded.Token(30));
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.Empty(portkey.Requests);
+            var entry = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(File.ReadAllLines(audit)))!;
+            Assert.Equal(("cancelled", "elicitation", "returned"), ((string?)entry["decision"], (string?)entry["approval_channel"], (string?)entry["quota"]));
+            Assert.DoesNotContain(" fail ", await stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_client_that_stops_reading_is_not_logged_as_an_error()
     {
         using var portkey = new PortkeyStub();
@@ -154,7 +202,7 @@ public class HostileInputStdioTests
 
     [Theory]
     [InlineData("PORTKEY_API_KEY", "PORTKEY_MCP_KEY_ENV_ALLOW lists PORTKEY_API_KEY: the server's own PORTKEY_* settings can never be sent as a provider key")]
-    [InlineData("COPY_OF_ADMIN_KEY", "PORTKEY_MCP_KEY_ENV_ALLOW lists COPY_OF_ADMIN_KEY, which holds the same value as PORTKEY_API_KEY; the server's own key can never be sent as a provider key")]
+    [InlineData("COPY_OF_ADMIN_KEY", "PORTKEY_MCP_KEY_ENV_ALLOW lists COPY_OF_ADMIN_KEY, which holds the value of PORTKEY_API_KEY; the server's own key can never be sent as a provider key")]
     public async Task An_env_reference_that_could_send_the_servers_own_key_stops_start_up(string allowed, string reason)
     {
         var (exitCode, stderr) = await RunToExitAsync(new()
@@ -171,6 +219,7 @@ public class HostileInputStdioTests
     [SkippableTheory]
     [InlineData("symlink")]
     [InlineData("world-writable")]
+    [InlineData("inside a folder others can write")]
     public async Task A_secret_folder_others_could_tamper_with_stops_start_up(string kind)
     {
         Skip.If(OperatingSystem.IsWindows(), "Unix modes and symbolic links");
@@ -182,6 +231,13 @@ public class HostileInputStdioTests
             {
                 Directory.CreateDirectory(Path.Combine(root, "elsewhere"));
                 Directory.CreateSymbolicLink(folder, Path.Combine(root, "elsewhere"));
+            }
+            else if (kind.StartsWith("inside", StringComparison.Ordinal))
+            {
+                // The folder itself is fine, but anyone may rename it away and put another in its place.
+#pragma warning disable CA1416 // Unix only: skipped on Windows above
+                File.SetUnixFileMode(root, (UnixFileMode)0b111_111_111);
+#pragma warning restore CA1416
             }
             else
             {
@@ -200,7 +256,12 @@ public class HostileInputStdioTests
             Assert.Equal(2, exitCode);
             var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.StartsWith($"portkey-admin-mcp: cannot start: PORTKEY_MCP_SECRET_DIR: the secret folder {folder} ", line, StringComparison.Ordinal);
-            Assert.Contains(kind == "symlink" ? "is a symbolic link" : "can be written by other users (mode 777)", line, StringComparison.Ordinal);
+            Assert.Contains(kind switch
+            {
+                "symlink" => "is a symbolic link",
+                "world-writable" => "can be written by other users (mode 777)",
+                _ => $"is inside {root}, which other users can write to (mode 777); they could swap the folder",
+            }, line, StringComparison.Ordinal);
         }
         finally
         {

@@ -108,7 +108,7 @@ public sealed class RetryPerMethodTests : PolicyServerTest
         var result = await server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
         Assert.True(result.IsError);
-        Assert.Equal($"Portkey did not answer GET /api-keys/{LiveApiKey.Id} within 1 s (retries included).", InProcessServer.Text(result));
+        Assert.Equal($"Portkey did not answer GET /api-keys/{LiveApiKey.Id} within 1 s on any of 3 attempts.", InProcessServer.Text(result));
         // A read is retried: each attempt was given up on its own time limit, body included.
         Assert.Equal(3, upstream.RequestLines.Count);
     }
@@ -158,5 +158,52 @@ public sealed class RetryPerMethodTests : PolicyServerTest
         Assert.StartsWith($"Portkey refused get_api_key (GET /api-keys/{LiveApiKey.Id}): HTTP 429 - slow down (Portkey asks to wait 86400 s before retrying)",
             InProcessServer.Text(result), StringComparison.Ordinal);
         Assert.Equal(1, Portkey.Count("GET", $"api-keys/{LiveApiKey.Id}"));
+    }
+
+    [Fact]
+    public async Task A_retry_refused_after_an_attempt_that_may_have_gone_through_says_it_may_have_taken_effect()
+    {
+        // The first DELETE committed but answered too late; the retry is told to wait two minutes.
+        Portkey.ReplySequence("DELETE", $"api-keys/{LiveApiKey.Id}",
+            (200, "{}", r => r.WithDelay(TimeSpan.FromMilliseconds(1500))),
+            (429, """{"message":"slow down"}""", r => r.WithHeader("Retry-After", "120")));
+        var server = await StartAsync();
+
+        var result = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+
+        Assert.True(result.IsError);
+        Assert.StartsWith($"DELETE /api-keys/{LiveApiKey.Id} may have taken effect: an earlier attempt got no clear answer (no answer", InProcessServer.Text(result), StringComparison.Ordinal);
+        Assert.EndsWith("Check the record's state before repeating it.", InProcessServer.Text(result), StringComparison.Ordinal);
+        Assert.Equal("kept", (string?)Assert.Single(AuditLines())["quota"]);
+    }
+
+    [Theory]
+    [InlineData("OK")]
+    [InlineData("<html>done</html>")]
+    public async Task A_write_answered_2xx_with_a_body_that_is_not_json_succeeded(string body)
+    {
+        Portkey.Reply("DELETE", $"api-keys/{LiveApiKey.Id}", 200, null, r => r.WithBody(body));
+        Portkey.Reply("PUT", $"api-keys/{LiveApiKey.Id}", 200, null, r => r.WithBody(body));
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 200, LiveApiKey.Json);
+        var server = await StartAsync();
+
+        var deleted = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+        var updated = await server.CallAsync("update_api_key", $$"""{"id":"{{LiveApiKey.Id}}","name":"renamed"}""");
+
+        Assert.True(deleted.IsError is not true, InProcessServer.Text(deleted));
+        Assert.True(updated.IsError is not true, InProcessServer.Text(updated));
+    }
+
+    [Fact]
+    public async Task A_create_answered_2xx_that_cannot_be_read_says_the_key_has_probably_been_made()
+    {
+        Portkey.Reply("POST", "api-keys/organisation/service", 200, null, r => r.WithBody("created"));
+        var server = await StartAsync();
+
+        var result = await server.CallAsync("create_api_key", """{"name":"ops","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}""");
+
+        Assert.True(result.IsError);
+        Assert.EndsWith("Portkey accepted the request, so it has probably taken effect: check before repeating it.", InProcessServer.Text(result), StringComparison.Ordinal);
+        Assert.Equal("kept", (string?)Assert.Single(AuditLines())["quota"]);
     }
 }

@@ -47,6 +47,9 @@ public sealed class FailClosedConditionTests : PolicyServerTest
         { "args.name", "neq", "root", """{"name":null}""" },
         { "args.credit_limit", "contains", "1", """{"credit_limit":100}""" },
         { "args.default_metadata.team", "eq", "ml", """{"default_metadata":"ml"}""" },
+        // exists on null: given (it clears), so neither present nor absent.
+        { "args.credit_limit", "exists", "true", """{"credit_limit":null}""" },
+        { "args.credit_limit", "exists", "false", """{"credit_limit":null}""" },
     };
 
     [Theory]

@@ -64,4 +64,21 @@ public sealed class NormalizedSpellingTests : PolicyServerTest
 
         Assert.Equal("ML-Team", Portkey.Single("GET", "api-keys").RequestMessage.Query!["workspace_id"].Single());
     }
+
+    [Fact]
+    public async Task A_uuid_written_in_upper_case_in_the_policy_still_protects_its_record()
+    {
+        var server = await StartAsync($$"""
+            version: "1"
+            tools:
+              delete_api_key:
+                rules:
+                  - name: never these keys
+                    conditions: [{path: args.id, op: not_in, value: ["{{Protected.ToUpperInvariant()}}"]}]
+                    on_deny: "That key is protected."
+            """);
+
+        AssertRefused(await server.CallAsync("delete_api_key", $$"""{"id":"{{Protected}}"}"""), "That key is protected.");
+        Assert.Empty(Portkey.Requests);
+    }
 }

@@ -377,4 +377,41 @@ public sealed class PolicyGuardTests : PolicyServerTest
         Assert.Empty(Portkey.Requests);
         Assert.Equal("denied", (string?)Assert.Single(AuditLines())["decision"]);
     }
+
+    [Fact]
+    public async Task A_call_with_text_no_writer_accepts_still_leaves_its_audit_line()
+    {
+        var server = await StartAsync("""
+            version: "1"
+            hide: [rotate_api_key]
+            tools:
+              delete_api_key:
+                rules:
+                  - {name: no deletions, action: deny}
+            """);
+
+        var hidden = await server.Client.CallToolAsync("rotate_api_key", new Dictionary<string, object?> { ["id"] = LiveApiKey.Id, ["x"] = "\udfff" }, cancellationToken: Bounded.Token());
+        var denied = await server.Client.CallToolAsync("delete_api_key", new Dictionary<string, object?> { ["id"] = LiveApiKey.Id, ["note"] = "\ud800" }, cancellationToken: Bounded.Token());
+
+        Assert.True(hidden.IsError);
+        Assert.True(denied.IsError);
+        Assert.Equal(["denied", "invalid"], AuditLines().Select(l => (string?)l["decision"]));
+    }
+
+    [Fact]
+    public async Task An_approval_names_its_channel_in_the_audit_line()
+    {
+        var server = await StartAsync("""
+            version: "1"
+            tools:
+              delete_api_key:
+                rules:
+                  - {name: ask, action: require_approval}
+            """, (_, _) => ValueTask.FromResult(new ElicitResult { Action = "accept" }));
+
+        await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+
+        var line = Assert.Single(AuditLines());
+        Assert.Equal(("approved", "elicitation"), ((string?)line["decision"], (string?)line["approval_channel"]));
+    }
 }

@@ -40,6 +40,12 @@ public class InputBoundsTests
     [InlineData("^a\\$$", "a$", true)]
     [InlineData("^[^$]+$", "ab", true)]
     [InlineData("^[]$]+$", "]$", true)]
+    [InlineData("^[\\w-]+$", "prod-key", true)]
+    [InlineData("^[\\w-]+$", "prоd-kеy", false)]
+    [InlineData("^\\w+$", "é", false)]
+    [InlineData("^[[:alpha:]]+$", "abc", true)]
+    [InlineData("^[[:alpha:]]+$", "ab1", false)]
+    [InlineData("^\\s$", "\u00a0", false)]
     public void Patterns_are_enforced_as_ecma_262_reads_them(string pattern, string value, bool matches)
     {
         Assert.Equal(matches, EcmaPattern.Compile(pattern).IsMatch(value));
@@ -127,5 +133,33 @@ public class InputBoundsTests
         var errors = Check("create_api_key", $$"""{"name":"a","type":"organisation","sub_type":"service","scopes":[{{scopes}}]}""");
 
         Assert.Equal("scopes: must have at most 200 items (got 201)", Assert.Single(errors).ToString());
+    }
+
+    [Fact]
+    public void Hundreds_of_thousands_of_unknown_argument_names_are_one_error()
+    {
+        var names = string.Join(",", Enumerable.Range(0, 450_000).Select(i => $"\"u{i}\":1"));
+        var errors = Check("get_api_key", "{" + names + "}");
+
+        var error = Assert.Single(errors);
+        Assert.Equal("(arguments)", error.Field);
+        Assert.Equal("has 450000 members, more than this takes (1 known: id)", error.Problem);
+    }
+
+    [Fact]
+    public void A_long_unknown_name_is_not_echoed_whole()
+    {
+        var errors = Check("get_api_key", $$"""{"id":"60571396-bd81-4e58-8c82-4858930ede0b","{{new string('n', 10_000)}}":1}""");
+
+        Assert.Equal(new string('n', 61) + "...", Assert.Single(errors).Field);
+    }
+
+    [Fact]
+    public void A_secret_cannot_double_as_an_identifier_that_a_human_must_read()
+    {
+        var errors = Check("create_virtual_key", """{"name":"n","provider":"openai","key":"ws-production-eu","workspace_id":"ws-production-eu"}""");
+
+        Assert.Equal("workspace_id: holds the value given as a secret; a secret cannot double as an identifier (it would be masked where a human must read it)",
+            Assert.Single(errors).ToString());
     }
 }

@@ -162,4 +162,87 @@ public sealed class CallSecretsTests : PolicyServerTest
 
         Assert.Contains("\"description\":\"R&D's <key> été\"", InProcessServer.Text(result), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{0}")]
+    [InlineData("x{0}y")]
+    public async Task An_upstream_that_answers_a_create_with_the_admin_key_does_not_get_it_shown(string shape)
+    {
+        var answered = string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, PortkeyStub.ApiKey);
+        Portkey.Reply("POST", "api-keys/organisation/service", 200, $$"""{"id":"{{LiveApiKey.Id}}","key":"{{answered}}"}""");
+        var server = await StartAsync("""
+            version: "1"
+            tools: {}
+            """);
+
+        var result = await server.CallAsync("create_api_key", """{"name":"ops","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}""");
+
+        Assert.True(result.IsError);
+        Assert.Equal("Portkey's answer carries this server's own credentials where the new secret should be, so it is not shown. The key may exist: list keys before creating another.",
+            InProcessServer.Text(result));
+        Assert.DoesNotContain(PortkeyStub.ApiKey, Serialized(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Model_config_shows_only_fields_known_to_hold_no_secret_whatever_the_rest_are_called_or_hold()
+    {
+        Portkey.Reply("GET", "virtual-keys/vx-1", 200, """
+            {"slug":"vx-1","ai_provider_name":"vertex-ai","model_config":{"api\u0054oken":"sk-LEAK-1","azureAdToken":["sk-LEAK-2"],
+             "awsSecretAccessKey":{"v":"sk-LEAK-3"},"vertexServiceAccountJson":"-----BEGIN PRIVATE KEY-----abc","vertexRegion":"europe-west4",
+             "deploymentConfig":[{"deploymentName":"gpt4o","apiVersion":"2024-10-21","apiKey":"sk-LEAK-4"}]}}
+            """);
+        var server = await StartAsync("""
+            version: "1"
+            tools: {}
+            """);
+
+        var result = await server.CallAsync("get_virtual_key", """{"slug":"vx-1"}""");
+
+        var config = result.StructuredContent!.Value.GetProperty("model_config");
+        Assert.Equal("europe-west4", config.GetProperty("vertexRegion").GetString());
+        Assert.Equal("gpt4o", config.GetProperty("deploymentConfig")[0].GetProperty("deploymentName").GetString());
+        Assert.Equal("[REDACTED]", config.GetProperty("deploymentConfig")[0].GetProperty("apiKey").GetString());
+        foreach (var leak in new[] { "sk-LEAK", "PRIVATE KEY" })
+        {
+            Assert.DoesNotContain(leak, Serialized(result), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task An_upstream_error_code_that_is_not_a_code_is_not_dumped()
+    {
+        Portkey.Reply("GET", $"api-keys/{LiveApiKey.Id}", 400, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = "bad", ["errorCode"] = new string('c', 2_000_000) }));
+        var server = await StartAsync("""
+            version: "1"
+            tools: {}
+            """);
+
+        var result = await server.CallAsync("get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
+
+        Assert.StartsWith($"Portkey refused get_api_key (GET /api-keys/{LiveApiKey.Id}): HTTP 400 (unreadable code) - bad", InProcessServer.Text(result), StringComparison.Ordinal);
+        Assert.InRange(InProcessServer.Text(result).Length, 1, 1000);
+    }
+
+    [Fact]
+    public async Task An_approval_prompt_shows_invisible_direction_marks_as_escapes()
+    {
+        Portkey.Reply("POST", "virtual-keys", 200, """{"slug":"oa-1"}""");
+        var prompts = new List<string>();
+        var server = await StartAsync("""
+            version: "1"
+            tools:
+              create_virtual_key:
+                rules:
+                  - {name: ask, action: require_approval}
+            """, (request, _) =>
+        {
+            prompts.Add(request!.Message);
+            return ValueTask.FromResult(new ElicitResult { Action = "decline" });
+        });
+
+        await server.CallAsync("create_virtual_key", $$"""{"name":"safe\u202Eyek-ffo","provider":"openai","key":"{{ProviderKey}}"}""");
+
+        Assert.Contains("safe\\u202Eyek-ffo", Assert.Single(prompts), StringComparison.Ordinal);
+        Assert.DoesNotContain("\u202E", prompts[0], StringComparison.Ordinal);
+    }
 }
