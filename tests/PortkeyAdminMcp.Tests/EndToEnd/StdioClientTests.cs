@@ -46,14 +46,29 @@ public class StdioClientTests : IAsyncLifetime
         Assert.Equal("0.1.0", _client.ServerInfo.Version);
     }
 
+    /// <summary>
+    /// The one place tool names are written by hand: what a user's policy files and clients rely on — every published
+    /// name and its annotations (read-only, destructive, idempotent).
+    /// </summary>
+    private static readonly (string Name, bool ReadOnly, bool Destructive, bool Idempotent)[] s_published =
+    [
+        ("create_api_key", false, false, false), ("update_api_key", false, true, true), ("get_api_key", true, false, true),
+        ("list_api_keys", true, false, true), ("delete_api_key", false, true, true), ("rotate_api_key", false, true, false),
+        ("create_virtual_key", false, false, false), ("get_virtual_key", true, false, true), ("list_virtual_keys", true, false, true),
+        ("update_virtual_key", false, true, true), ("delete_virtual_key", false, true, true),
+    ];
+
     [Fact]
     public async Task Lists_every_tool_with_the_seed_contract_and_honest_annotations()
     {
         var tools = (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).ToDictionary(t => t.Name);
-        Assert.Equal(
-            ["create_api_key", "create_virtual_key", "delete_api_key", "delete_virtual_key", "get_api_key", "get_virtual_key",
-             "list_api_keys", "list_virtual_keys", "rotate_api_key", "update_api_key", "update_virtual_key"],
-            tools.Keys.Order());
+        Assert.Equal(s_published.Select(t => t.Name).Order(), tools.Keys.Order());
+        foreach (var (name, readOnly, destructive, idempotent) in s_published)
+        {
+            var annotations = tools[name].ProtocolTool.Annotations!;
+            Assert.Equal((readOnly, destructive, idempotent, true),
+                (annotations.ReadOnlyHint!.Value, annotations.DestructiveHint!.Value, annotations.IdempotentHint!.Value, annotations.OpenWorldHint!.Value));
+        }
 
         // The seed tools' parameters and JSON types exactly (update's expires_at is string-or-null: the seed
         // table's "object" is a rendering artefact, reference §6.3); later issues only add optional parameters.
@@ -90,20 +105,6 @@ public class StdioClientTests : IAsyncLifetime
             ["id"]);
         AssertContract("get_api_key", "id:string", ["id"]);
         Assert.Equal(["id"], tools["get_api_key"].ProtocolTool.InputSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
-
-        var get = tools["get_api_key"].ProtocolTool.Annotations!;
-        Assert.True(get.ReadOnlyHint);
-        Assert.True(get.IdempotentHint);
-        var update = tools["update_api_key"].ProtocolTool.Annotations!;
-        Assert.False(update.ReadOnlyHint);
-        Assert.True(update.IdempotentHint);
-        Assert.True(update.DestructiveHint);
-        foreach (var create in new[] { "create_api_key", "create_virtual_key" })
-        {
-            var annotations = tools[create].ProtocolTool.Annotations!;
-            Assert.False(annotations.ReadOnlyHint);
-            Assert.False(annotations.IdempotentHint);
-        }
     }
 
     [Fact]
@@ -142,7 +143,7 @@ public class StdioClientTests : IAsyncLifetime
     public async Task Without_an_api_key_the_server_starts_lists_tools_and_explains_how_to_set_it()
     {
         await using var client = await ConnectAsync(new Dictionary<string, string?> { ["PORTKEY_BASE_URL"] = _portkey.BaseUrl });
-        Assert.Equal(11, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        Assert.Equal(Catalog.Names.Count, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
 
         var result = await CallAsync(client, "get_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
@@ -156,6 +157,6 @@ public class StdioClientTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<McpProtocolException>(() => CallAsync(_client, "delete_everything", "{}"));
         Assert.Contains("delete_everything", error.Message, StringComparison.Ordinal);
-        Assert.Equal(11, (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        Assert.Equal(Catalog.Names.Count, (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
     }
 }

@@ -21,7 +21,8 @@ public sealed class ReadOnlyModeTests : IAsyncLifetime
     public async Task Only_read_only_tools_are_listed()
     {
         var tools = await _server.Client.ListToolsAsync(cancellationToken: Bounded.Token());
-        Assert.Equal(["get_api_key", "get_virtual_key", "list_api_keys", "list_virtual_keys"], tools.Select(t => t.Name).Order());
+        Assert.Equal(Catalog.Tools.All.Where(t => t.IsReadOnly).Select(t => t.Name).Order(), tools.Select(t => t.Name).Order());
+        Assert.NotEmpty(tools);
     }
 
     [Fact]
