@@ -39,6 +39,7 @@ try
     _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Policy.AccessOptions>>().Value;
     _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Policy.PolicyOptions>>().Value;
     _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Audit.AuditOptions>>().Value;
+    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Approvals.ApprovalOptions>>().Value;
 }
 catch (OptionsValidationException exception)
 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using PortkeyAdminMcp.ApiKeys;
+using PortkeyAdminMcp.Approvals;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Configuration;
@@ -37,12 +38,16 @@ public static class ServerSetup
         // One line per area: each registers its declared tools.
         services.AddApiKeyTools();
         services.AddVirtualKeyTools();
+        services.AddApprovalTools();
 
         services.AddPortkeyOptions();
         services.AddPortkeyClient(ServerIdentity.Version);
         services.AddSingleton<ICounterStore>(provider => CounterStores.Create(
             provider.GetRequiredService<IOptions<PolicyOptions>>().Value.StateSetting, provider.GetRequiredService<SecretRegistry>()));
         services.AddSingleton<PolicyGuard>();
+        services.AddSingleton<PendingApprovals>();
+        services.AddHostedService(provider => provider.GetRequiredService<PendingApprovals>());
+        services.AddSingleton<ApprovalPage>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ToolRunner>();
         services.AddSingleton<ClientConnection>();

@@ -21,6 +21,23 @@ public sealed class DryRunResult
     [JsonPropertyName("message")] public required string Message { get; init; }
 }
 
+/// <summary>
+/// What a write tool returns when a human must approve it on the local page: the link to show them, the request they
+/// will see, and when it expires. await_approval then gives the real result.
+/// </summary>
+public sealed class ApprovalRequired
+{
+    public const string StatusValue = "approval_required";
+
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("approval_id")] public required string ApprovalId { get; init; }
+    [JsonPropertyName("approval_url")] public required string ApprovalUrl { get; init; }
+    [JsonPropertyName("expires_at")] public required string ExpiresAt { get; init; }
+    [JsonPropertyName("rule")] public required string Rule { get; init; }
+    [JsonPropertyName("request")] public required RequestPreview Request { get; init; }
+    [JsonPropertyName("message")] public required string Message { get; init; }
+}
+
 /// <summary>What a delete returns.</summary>
 public sealed class DeletedRecord
 {
@@ -61,6 +78,7 @@ public static class Page
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DryRunResult))]
+[JsonSerializable(typeof(ApprovalRequired))]
 [JsonSerializable(typeof(DeletedRecord))]
 [JsonSerializable(typeof(JsonNode))]
 internal sealed partial class CallsJsonContext : JsonSerializerContext;

@@ -52,6 +52,11 @@ public sealed class CallRecord
 
     public void SetApprovalChannel(string channel) => ApprovalChannel = channel;
 
+    /// <summary>Set when the call waits for a human on the approval page: its line is written when that is decided.</summary>
+    public bool AuditDeferred { get; private set; }
+
+    public void DeferAudit() => AuditDeferred = true;
+
     /// <summary>kept, returned or none: what became of the quota this call reserved.</summary>
     public string? Quota { get; private set; }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 using PortkeyAdminMcp.Schemas;
 
@@ -11,9 +12,13 @@ namespace PortkeyAdminMcp.Calls;
 /// Every tool this server has, from the registered declarations: what the policy loader checks names against, what
 /// the audit masks arguments by, and what is published. Published tools are built once, on first use.
 /// </summary>
-public sealed class ToolCatalog(IEnumerable<ToolDeclaration> declarations, ToolEnvironment environment)
+/// <param name="services">Where the environment for published text comes from, on first publication: the policy's options
+/// read this catalogue for its names, so the catalogue must not need them to be built.</param>
+public sealed class ToolCatalog(IEnumerable<ToolDeclaration> declarations, IServiceProvider services)
 {
     private readonly Dictionary<string, ToolDeclaration> _tools = declarations.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    private ToolEnvironment Environment => services.GetRequiredService<ToolEnvironment>();
 
     public IReadOnlyCollection<ToolDeclaration> All => _tools.Values;
 
@@ -29,6 +34,7 @@ public sealed class ToolCatalog(IEnumerable<ToolDeclaration> declarations, ToolE
     public Tool Publish(string name)
     {
         var declaration = _tools[name];
+        var environment = Environment;
         return new Tool
         {
             Name = declaration.Name,
@@ -36,7 +42,7 @@ public sealed class ToolCatalog(IEnumerable<ToolDeclaration> declarations, ToolE
             Title = declaration.Title,
             Description = declaration.Description(environment),
             InputSchema = declaration.Input.Input.ToJsonElement(environment),
-            OutputSchema = OutputSchemas.For(declaration),
+            OutputSchema = OutputSchemas.For(declaration, environment.MayAskOnPage(declaration.Name)),
             Annotations = declaration.Annotations,
         };
     }
@@ -53,13 +59,27 @@ public static class OutputSchemas
 
     private static readonly Lazy<JsonNode> s_dryRun = new(() => Shallow(JsonSchemaExporter.GetJsonSchemaAsNode(CallsJsonContext.Default.DryRunResult, s_exporter), 0));
 
-    /// <summary>A write tool's result is its outcome or, with dry_run, the request it would send.</summary>
-    public static JsonElement For(ToolDeclaration declaration)
+    private static readonly Lazy<JsonNode> s_approvalRequired = new(() => Shallow(JsonSchemaExporter.GetJsonSchemaAsNode(CallsJsonContext.Default.ApprovalRequired, s_exporter), 0));
+
+    /// <summary>
+    /// A write tool's result is its outcome or, with dry_run, the request it would send; where a rule may ask a human on
+    /// the local page, also the approval_required answer.
+    /// </summary>
+    public static JsonElement For(ToolDeclaration declaration, bool mayAskOnPage)
     {
         var result = Shallow(JsonSchemaExporter.GetJsonSchemaAsNode(declaration.OutputType, s_exporter), 0);
-        JsonNode schema = declaration.CanDryRun
-            ? new JsonObject { ["type"] = "object", ["anyOf"] = new JsonArray(result, s_dryRun.Value.DeepClone()) }
-            : result;
+        JsonNode schema = result;
+        if (declaration.CanDryRun)
+        {
+            var shapes = new JsonArray(result, s_dryRun.Value.DeepClone());
+            if (mayAskOnPage)
+            {
+                shapes.Add(s_approvalRequired.Value.DeepClone());
+            }
+
+            schema = new JsonObject { ["type"] = "object", ["anyOf"] = shapes };
+        }
+
         return JsonSerializer.SerializeToElement(schema, CallsJsonContext.Default.JsonNode);
     }
 

@@ -54,6 +54,12 @@ public abstract class ToolDeclaration
     /// <summary>Write tools may be asked for a dry run, whose result is the request instead of the outcome.</summary>
     public bool CanDryRun => Effect != ToolEffect.Read;
 
+    /// <summary>
+    /// Whether the tool is offered at all in this configuration (await_approval only where a rule can ask on the page);
+    /// a tool that is not is neither listed nor callable. Toolsets and read-only mode apply on top.
+    /// </summary>
+    public Func<IServiceProvider, bool>? OfferedWhen { get; init; }
+
     public abstract JsonTypeInfo OutputType { get; }
 
     public abstract Task<PortkeyRequest> PlanAsync(ToolCall call, CancellationToken cancellationToken);
@@ -67,6 +73,31 @@ public abstract class ToolDeclaration
         IdempotentHint = Effect is ToolEffect.Read or ToolEffect.Update or ToolEffect.Delete,
         OpenWorldHint = true,
     };
+}
+
+/// <summary>A tool that sends nothing to Portkey of its own (await_approval): it runs, with no plan, dry run or approval.</summary>
+public interface ILocalTool
+{
+    Task<CallToolResult> RunAsync(ToolCall call, CancellationToken cancellationToken);
+}
+
+/// <summary>A local tool whose result is a <typeparamref name="TResult"/>.</summary>
+public sealed class LocalToolDeclaration<TResult> : ToolDeclaration, ILocalTool
+{
+    public required JsonTypeInfo<TResult> Output { get; init; }
+
+    public required Func<ToolCall, CancellationToken, Task<TResult>> Run { get; init; }
+
+    public override JsonTypeInfo OutputType => Output;
+
+    public override Task<PortkeyRequest> PlanAsync(ToolCall call, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"{Name} sends nothing to Portkey and has no plan.");
+
+    public override Task<CallToolResult> ExecuteAsync(ToolCall call, PortkeyRequest request, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"{Name} sends nothing to Portkey.");
+
+    async Task<CallToolResult> ILocalTool.RunAsync(ToolCall call, CancellationToken cancellationToken) =>
+        ToolResults.Success(await Run(call, cancellationToken), Output);
 }
 
 /// <summary>A tool whose successful result is a <typeparamref name="TResult"/>, serialised by its source-generated contract.</summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using PortkeyAdminMcp.Approvals;
+using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Schemas;
 using PortkeyAdminMcp.Security;
 
@@ -28,7 +30,9 @@ public static class ToolRegistration
     private static ToolEnvironment ToolEnvironmentFrom(IServiceProvider provider)
     {
         var secrets = provider.GetRequiredService<IOptions<SecretOptions>>().Value;
-        return new ToolEnvironment(secrets.WritesFiles ? secrets.Directory : null, secrets.AllowedEnvNames);
+        var policy = provider.GetRequiredService<IOptions<PolicyOptions>>().Value.Policy;
+        var pageAllowed = provider.GetRequiredService<IOptions<ApprovalOptions>>().Value.PageAllowed;
+        return new ToolEnvironment(secrets.WritesFiles ? secrets.Directory : null, secrets.AllowedEnvNames, tool => pageAllowed && policy.MayAskApprovalFor(tool));
     }
 
     /// <summary>A declared tool as the SDK sees it: the published tool, and a call that goes through the one pipeline.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using PortkeyAdminMcp.Approvals;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Hosting;
@@ -22,7 +23,16 @@ namespace PortkeyAdminMcp.Calls;
 /// did not change.
 /// </summary>
 public sealed partial class ToolRunner(
-    SecretRegistry secrets, IOptions<PortkeyOptions> options, PolicyGuard guard, ClientConnection client, TimeProvider clock, ILogger<ToolRunner> logger)
+    SecretRegistry secrets,
+    IOptions<PortkeyOptions> options,
+    PolicyGuard guard,
+    PendingApprovals approvals,
+    ApprovalPage page,
+    AuditLog audit,
+    ClientConnection client,
+    TimeProvider clock,
+    IServiceProvider services,
+    ILogger<ToolRunner> logger)
 {
     public async Task<CallToolResult> RunAsync(ToolDeclaration tool, RequestContext<CallToolRequestParams> context, CancellationToken requestCancelled)
     {
@@ -66,70 +76,148 @@ public sealed partial class ToolRunner(
             return Fail(record, PolicyGuard.DeniedPrefix + admission.Message);
         }
 
-        var succeeded = false;
-        var nothingSentBecause = "it was not sent";
+        var call = new ToolCall(tool, arguments, record, services, context);
+        if (tool is ILocalTool local)
+        {
+            // A tool that sends nothing to Portkey (await_approval): no plan, no dry run, no approval.
+            var (localResult, _, _) = await RunStepAsync(tool, record, () => local.RunAsync(call, cancellationToken), requestCancelled, cancellationToken);
+            record.SettleQuota(QuotaDispositions.None, null);
+            return localResult;
+        }
+
+        PortkeyRequest? request = null;
+        var deferred = false;
+        var outcome = (Result: (CallToolResult?)null, Succeeded: false, NothingSentBecause: "it was not sent");
         try
         {
-            var call = new ToolCall(tool, arguments, record, context.Services!);
-            var request = await tool.PlanAsync(call, cancellationToken);
-            record.MainRequest = request;
-            if (dryRun)
+            outcome = await RunStepAsync(tool, record, async () =>
             {
-                succeeded = true;
-                return Scrubbed(record, ToolResults.Success(DryRun(record, request), CallsJsonContext.Default.DryRunResult));
-            }
+                request = await tool.PlanAsync(call, cancellationToken);
+                record.MainRequest = request;
+                if (dryRun)
+                {
+                    return ToolResults.Success(DryRun(record, request), CallsJsonContext.Default.DryRunResult);
+                }
 
-            admission = await guard.ApproveAsync(admission, tool.Name, () => DescribeForApproval(record, tool.Name, request), context.Server, cancellationToken);
-            record.Decide(admission.Decision, admission.Rule);
-            if (!admission.Allowed)
+                admission = await guard.ApproveAsync(admission, tool.Name, () => DescribeForApproval(record, tool.Name, request), context.Server, cancellationToken);
+                record.Decide(admission.Decision, admission.Rule);
+                if (admission.OnPage is { } rule)
+                {
+                    deferred = true;
+                    return await DeferToPageAsync(tool, call, request, record, admission, rule, cancellationToken);
+                }
+
+                if (!admission.Allowed)
+                {
+                    throw new NotApprovedException(PolicyGuard.DeniedPrefix + admission.Message);
+                }
+
+                return await tool.ExecuteAsync(call, request, cancellationToken);
+            }, requestCancelled, cancellationToken);
+            return outcome.Result!;
+        }
+        finally
+        {
+            if (!deferred)
             {
-                nothingSentBecause = "approval was not given";
-                return Fail(record, PolicyGuard.DeniedPrefix + admission.Message);
+                await SettleQuotaAsync(record, admission, outcome.Succeeded || (dryRun && outcome.Result is not null), outcome.NothingSentBecause);
             }
+        }
+    }
 
-            var result = await tool.ExecuteAsync(call, request, cancellationToken);
-            succeeded = result.IsError != true;
-            return Scrubbed(record, result);
+    /// <summary>
+    /// Runs one step of a call and turns whatever it throws into the result the agent gets: invalid arguments found
+    /// late, Portkey's refusal with its hint, a transport failure, a cancellation, an unexpected fault (type only).
+    /// Every result is masked of the server's secrets and the call's own.
+    /// </summary>
+    private async Task<(CallToolResult Result, bool Succeeded, string NothingSentBecause)> RunStepAsync(
+        ToolDeclaration tool, CallRecord record, Func<Task<CallToolResult>> step, CancellationToken requestCancelled, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await step();
+            return (Scrubbed(record, result), result.IsError != true, "it was not sent");
         }
         catch (ToolInputException exception)
         {
             record.Decide(AuditDecisions.Invalid, null);
-            nothingSentBecause = "its arguments did not fit the record";
-            return Fail(record, ToolResults.InvalidArguments(tool.Name, exception.Errors));
+            return (Fail(record, ToolResults.InvalidArguments(tool.Name, exception.Errors)), false, "its arguments did not fit the record");
+        }
+        catch (NotApprovedException exception)
+        {
+            return (Fail(record, exception.Message), false, "approval was not given");
         }
         catch (PortkeyApiException exception)
         {
-            nothingSentBecause = $"Portkey refused it (HTTP {exception.Error.Status})";
-            return Fail(record, ToolResults.Upstream(exception.Error, $"{tool.Name} ({exception.Operation})", text => Redact(record, text)));
+            return (Fail(record, ToolResults.Upstream(exception.Error, $"{tool.Name} ({exception.Operation})", text => Redact(record, text))), false,
+                $"Portkey refused it (HTTP {exception.Error.Status})");
         }
         catch (Exception exception) when (exception is PortkeyException or ToolFailureException)
         {
-            nothingSentBecause = exception is PortkeyNotConfiguredException ? "no API key is set" : "no write reached Portkey";
-            return Fail(record, exception.Message);
+            return (Fail(record, exception.Message), false, exception is PortkeyNotConfiguredException ? "no API key is set" : "no write reached Portkey");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Cancelled by the client, or the client went away: not a fault of this server, and nobody to answer.
             record.Decide(AuditDecisions.Cancelled, record.Rule);
-            nothingSentBecause = "it was cancelled before anything was sent";
             if (requestCancelled.IsCancellationRequested)
             {
                 throw;
             }
 
             // The SDK reports an exception it did not cancel as a fault of the tool; a departed client is not one.
-            return Fail(record, $"{tool.Name} was abandoned: the client went away before it finished.");
+            return (Fail(record, $"{tool.Name} was abandoned: the client went away before it finished."), false, "it was cancelled before anything was sent");
         }
         catch (Exception exception)
         {
             // Type only: a message could quote what the agent sent.
             LogUnexpected(logger, tool.Name, exception.GetType().Name);
-            return Fail(record, $"{tool.Name} failed inside this server ({exception.GetType().Name}). The server logged the details on stderr.");
+            return (Fail(record, $"{tool.Name} failed inside this server ({exception.GetType().Name}). The server logged the details on stderr."), false,
+                "no write reached Portkey");
         }
-        finally
+    }
+
+    /// <summary>
+    /// The client cannot show a dialog: the call answers at once with the local page's link, holding its quota, and its
+    /// audit line waits for the decision. Only the exact planned request can be sent, once, and only by an Approve on
+    /// that page; a decline, the expiry or the server's exit gives the quota back and sends nothing.
+    /// </summary>
+    private async Task<CallToolResult> DeferToPageAsync(
+        ToolDeclaration tool, ToolCall call, PortkeyRequest request, CallRecord record, Admission admission, PolicyRule rule, CancellationToken cancellationToken)
+    {
+        record.SetApprovalChannel(ApprovalChannels.Browser);
+        record.DeferAudit();
+        var approval = approvals.Create(tool.Name, rule.Name, Preview(record, request), rule.ApprovalTimeout,
+            send: async sendCancelled =>
+            {
+                using var scope = CallRecord.Begin(record);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(sendCancelled, client.Gone);
+                record.Decide(AuditDecisions.Approved, rule.Name);
+                LogApprovedOnPage(logger, tool.Name, rule.Name);
+                var (result, succeeded, nothingSent) = await RunStepAsync(tool, record, () => tool.ExecuteAsync(call, request, linked.Token), sendCancelled, linked.Token);
+                await SettleQuotaAsync(record, admission, succeeded, nothingSent);
+                await audit.WriteAsync(record, !succeeded);
+                return new SentCall(result, record.DeliveredSecret);
+            },
+            refuse: async reason =>
+            {
+                record.Decide(AuditDecisions.Declined, rule.Name);
+                await SettleQuotaAsync(record, admission, succeeded: false, $"approval was not given ({reason})");
+                await audit.WriteAsync(record, isError: true);
+            });
+        var url = await page.UrlForAsync(approval, cancellationToken);
+        return ToolResults.Success(new ApprovalRequired
         {
-            await SettleQuotaAsync(record, admission, succeeded, nothingSentBecause);
-        }
+            Status = ApprovalRequired.StatusValue,
+            ApprovalId = approval.Id,
+            ApprovalUrl = url,
+            ExpiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            Rule = rule.Name,
+            Request = approval.Request,
+            Message = $"Policy rule \"{rule.Name}\" requires a human to approve this {tool.Name} on the local approval page. Show the user this link " +
+                      $"to approve or decline it in their browser: {url} — then call await_approval with approval_id \"{approval.Id}\" to get the " +
+                      "result. Nothing is sent unless the user approves on that page.",
+        }, CallsJsonContext.Default.ApprovalRequired);
     }
 
     /// <summary>
@@ -155,6 +243,7 @@ public sealed partial class ToolRunner(
         {
             await admission.ReleaseAsync();
             record.SettleQuota(QuotaDispositions.Returned, $"nothing changed upstream: {nothingSentBecause}");
+            LogQuotaReturned(logger, record.Tool, nothingSentBecause);
         }
         catch (Exception exception)
         {
@@ -273,6 +362,9 @@ public sealed partial class ToolRunner(
         return result.IsError == true && result.Content is [TextContentBlock error] ? Fail(record, error.Text) : result;
     }
 
+    /// <summary>An approval rule said no (declined, timed out, no way to ask): the message says which.</summary>
+    private sealed class NotApprovedException(string message) : Exception(message);
+
     private CallToolResult Fail(CallRecord? record, string message) =>
         ToolResults.Error(SecretRegistry.ScrubSecretProperties(Redact(record, message)));
 
@@ -281,6 +373,12 @@ public sealed partial class ToolRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Tool} failed, and its policy quota could not be given back ({Type})")]
     private static partial void LogReleaseFailed(ILogger logger, string tool, string type);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Tool}: policy quota given back, since nothing changed upstream: {Reason}")]
+    private static partial void LogQuotaReturned(ILogger logger, string tool, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Tool}: approved on the approval page under policy rule {Rule}")]
+    private static partial void LogApprovedOnPage(ILogger logger, string tool, string rule);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Tool} failed unexpectedly ({Type})")]
     private static partial void LogUnexpected(ILogger logger, string tool, string type);

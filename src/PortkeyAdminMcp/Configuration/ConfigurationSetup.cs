@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PortkeyAdminMcp.Approvals;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Policy;
@@ -56,6 +57,15 @@ public static class ConfigurationSetup
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+        services.AddOptions<ApprovalOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.ChannelSetting = configuration[ApprovalOptions.ChannelVariable];
+                options.PortSetting = configuration[ApprovalOptions.PortVariable];
+                options.OpenSetting = configuration[ApprovalOptions.OpenVariable];
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApprovalOptions>, ApprovalOptionsValidator>();
         services.AddOptions<AuditOptions>()
             .Configure<IConfiguration>((options, configuration) => options.Path = configuration[AuditOptions.Variable]?.Trim())
             .ValidateOnStart();

@@ -57,8 +57,15 @@ public static class PolicyFilters
         });
     });
 
+    public const string NotOfferedRule = "(not offered)";
+
     private static (string Rule, string Message)? HiddenBecause(IServiceProvider services, string tool, bool readOnly)
     {
+        if (services.GetRequiredService<ToolCatalog>().Find(tool) is { OfferedWhen: { } offered } && !offered(services))
+        {
+            return (NotOfferedRule, $"Tool \"{tool}\" is not offered in this configuration. Nothing was sent.");
+        }
+
         if (!readOnly && services.GetRequiredService<IOptions<AccessOptions>>().Value.ReadOnly)
         {
             return (ReadOnlyRule,
@@ -79,7 +86,7 @@ public static class PolicyFilters
     private static async Task WriteAuditAsync(IServiceProvider services, CallRecord record, CallToolResult? result)
     {
         var audit = services.GetRequiredService<AuditLog>();
-        if (audit.Enabled)
+        if (audit.Enabled && !record.AuditDeferred)
         {
             await audit.WriteAsync(record, result is null || result.IsError == true);
         }

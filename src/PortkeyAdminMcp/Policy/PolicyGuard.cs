@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using PortkeyAdminMcp.Approvals;
 using PortkeyAdminMcp.Audit;
 using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Schemas;
@@ -45,6 +46,12 @@ public sealed class Admission
 
     internal Admission Approved(string rule) => new(true, AuditDecisions.Approved, rule, null, _store, _held);
 
+    /// <summary>To be approved on the local page: not yet allowed, still holding its reservations until the page decides.</summary>
+    internal Admission ToPage(PolicyRule rule) => new(false, AuditDecisions.Allowed, rule.Name, null, _store, _held) { OnPage = rule };
+
+    /// <summary>Set when the rule's approval is to be asked on the local page.</summary>
+    public PolicyRule? OnPage { get; private init; }
+
     /// <summary>Not approved: refused, still holding its reservations for the caller to give back.</summary>
     internal Admission Declined(string rule, string message) => new(false, AuditDecisions.Declined, rule, message, _store, _held);
 
@@ -68,7 +75,13 @@ public sealed class Admission
 /// Applies the policy to one call: rules, then an atomic reservation of every counter, then (if a rule asks) the
 /// user's approval through the client's own confirmation dialog. Every failure to decide refuses the call.
 /// </summary>
-public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounterStore store, TimeProvider clock, SecretRegistry secrets, ILogger<PolicyGuard> logger)
+public sealed partial class PolicyGuard(
+    IOptions<PolicyOptions> options,
+    IOptions<ApprovalOptions> approvalOptions,
+    ICounterStore store,
+    TimeProvider clock,
+    SecretRegistry secrets,
+    ILogger<PolicyGuard> logger)
 
 {
     public const string DeniedPrefix = "[POLICY DENIED] ";
@@ -142,8 +155,10 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
     }
 
     /// <summary>
-    /// Asks the user through the client's confirmation dialog, showing the exact request. Anything but an accept
-    /// (decline, cancel, timeout, a client that cannot ask) refuses the call; the caller gives its quota back.
+    /// Asks the user, by the channel PORTKEY_MCP_APPROVAL chooses: the client's own dialog (elicitation) when it can show
+    /// one, else (auto, browser) the local approval page, which the caller sets up from the returned
+    /// <see cref="Admission.OnPage"/>. In the dialog, anything but an accept (decline, cancel, timeout, a client that cannot
+    /// ask) refuses the call; the caller gives its quota back.
     /// </summary>
     /// <param name="describeRequest">The exact request the call will send, secrets masked.</param>
     public async Task<Admission> ApproveAsync(Admission admission, string tool, Func<string> describeRequest, McpServer? server, CancellationToken cancellationToken)
@@ -151,6 +166,13 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
         if (admission.PendingApproval is not { } rule)
         {
             return admission;
+        }
+
+        var channel = approvalOptions.Value.Channel;
+        var clientCanAsk = server?.ClientCapabilities?.Elicitation is not null;
+        if (channel == ApprovalOptions.Browser || (channel == ApprovalOptions.Auto && !clientCanAsk))
+        {
+            return admission.ToPage(rule);
         }
 
         var (approved, reason) = await AskAsync(tool, rule, describeRequest, server, cancellationToken);
@@ -213,7 +235,7 @@ public sealed partial class PolicyGuard(IOptions<PolicyOptions> options, ICounte
         var who = $"Policy rule \"{rule.Name}\" requires your approval for {tool}";
         if (server?.ClientCapabilities?.Elicitation is null)
         {
-            return (false, $"{who}, but this MCP client cannot ask for it (it does not support elicitation). Nothing was sent.");
+            return (false, $"{who}, but this MCP client cannot ask for it (it does not support elicitation) and PORTKEY_MCP_APPROVAL=elicitation rules out the local approval page. Nothing was sent.");
         }
 
         var prompt = new StringBuilder()

@@ -161,6 +161,12 @@ public sealed class PolicySet
 
     public bool IsEmpty => Source is null;
 
+    /// <summary>Whether any rule can ask a human (require_approval): only then is await_approval offered.</summary>
+    public bool AsksForApproval => Tools.Values.Append(WildcardRules).SelectMany(rules => rules).Any(rule => rule.Action == RuleAction.RequireApproval);
+
+    /// <summary>Whether a rule that applies to <paramref name="tool"/> can ask a human.</summary>
+    public bool MayAskApprovalFor(string tool) => RulesFor(tool).Any(rule => rule.Action == RuleAction.RequireApproval);
+
     public bool IsHidden(string tool) => HidesAll || Hidden.Contains(tool);
 
     public bool IsListed(string tool) => Tools.ContainsKey(tool);

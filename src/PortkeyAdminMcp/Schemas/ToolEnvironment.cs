@@ -11,11 +11,15 @@ public sealed class ToolEnvironment
 
     /// <param name="secretDirectory">Where one-time secrets are written, or null when they are returned inline.</param>
     /// <param name="allowedEnvNames">The variables a provider key may name as <c>${env:NAME}</c>.</param>
-    public ToolEnvironment(string? secretDirectory, IReadOnlyList<string> allowedEnvNames)
+    /// <param name="mayAskOnPage">Whether a tool may answer approval_required (a rule asks, and the page may be used).</param>
+    public ToolEnvironment(string? secretDirectory, IReadOnlyList<string> allowedEnvNames, Func<string, bool>? mayAskOnPage = null)
     {
         SecretDirectory = secretDirectory;
         AllowedEnvNames = allowedEnvNames;
+        MayAskOnPage = mayAskOnPage ?? (_ => false);
     }
+
+    public Func<string, bool> MayAskOnPage { get; }
 
     public string? SecretDirectory { get; }
 

@@ -104,6 +104,10 @@ public class HostileInputStdioTests
             var stderr = process.StandardError.ReadToEndAsync();
 
             await process.StandardInput.WriteLineAsync(Initialize.Replace("\"capabilities\":{}", "\"capabilities\":{\"elicitation\":{}}", StringComparison.Ordinal));
+            await process.StandardInput.FlushAsync();
+            // As a client does: the call waits for the handshake's answer, or it could be judged before the client's
+            // capabilities are known (and go to the approval page instead of the dialog).
+            Assert.Contains("\"id\":1", await process.StandardOutput.ReadLineAsync(Bounded.Token(30)), StringComparison.Ordinal);
             await process.StandardInput.WriteLineAsync(Initialized);
             await process.StandardInput.WriteLineAsync($$$$"""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"delete_api_key","arguments":{"id":"{{{{LiveApiKey.Id}}}}"}}}""");
             await process.StandardInput.FlushAsync();

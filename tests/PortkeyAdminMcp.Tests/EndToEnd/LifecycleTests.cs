@@ -33,11 +33,14 @@ public class LifecycleTests : IAsyncLifetime
         _portkey.Dispose();
     }
 
+    private Dictionary<string, McpClientTool>? _published;
+
     private async Task<CallToolResult> CallAsync(string tool, string json)
     {
         var result = await _client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token());
         Assert.True(result.IsError is not true, $"{tool}: {InProcessServer.Text(result)}");
-        InProcessServer.AssertMatchesOutputSchema(tool, result);
+        _published ??= (await _client.ListToolsAsync(cancellationToken: Bounded.Token())).ToDictionary(t => t.Name);
+        InProcessServer.AssertMatchesOutputSchema(_published[tool].ProtocolTool, result);
         return result;
     }
 

@@ -182,14 +182,15 @@ public sealed class PolicyStdioTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_client_without_elicitation_cannot_approve_and_is_told_so()
+    public async Task A_client_without_elicitation_cannot_approve_when_only_the_dialog_is_allowed_and_is_told_so()
     {
-        var client = await ConnectAsync();
+        var client = await ConnectAsync(extra: new() { ["PORTKEY_MCP_APPROVAL"] = "elicitation" });
 
         var result = await CallAsync(client, "delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
         Assert.Equal(
-            "[POLICY DENIED] Policy rule \"deletions need a human\" requires your approval for delete_api_key, but this MCP client cannot ask for it (it does not support elicitation). Nothing was sent.",
+            "[POLICY DENIED] Policy rule \"deletions need a human\" requires your approval for delete_api_key, but this MCP client cannot ask for it " +
+            "(it does not support elicitation) and PORTKEY_MCP_APPROVAL=elicitation rules out the local approval page. Nothing was sent.",
             Text(result));
         Assert.Empty(_portkey.Requests);
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -19,9 +18,6 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
 {
     private const string Create = """{"name":"a","type":"organisation","sub_type":"service","scopes":["workspaces.list"]}""";
 
-    // PORTKEY_TIMEOUT_SECONDS=1: three attempts of 1 s, two jittered back-offs from 0.4 s, and room for a slow machine.
-    private static readonly TimeSpan ReadBudget = TimeSpan.FromSeconds(10);
-
     private readonly PortkeyStub _portkey = new();
     private readonly ConcurrentQueue<string> _stderr = new();
     private McpClient _client = null!;
@@ -34,39 +30,40 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
         _portkey.Dispose();
     }
 
+    // A 2 s time limit: short enough for the slow-answer tests, long enough that a loaded 2-core CI machine answering
+    // the stub late is not mistaken for a timeout.
     private Task<McpClient> ConnectAsync(string baseUrl) => ServerExecutable.ConnectAsync(new Dictionary<string, string?>
     {
         ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
         ["PORTKEY_BASE_URL"] = baseUrl,
-        ["PORTKEY_TIMEOUT_SECONDS"] = "1",
+        ["PORTKEY_TIMEOUT_SECONDS"] = "2",
     }, _stderr.Enqueue);
 
-    private static async Task<(CallToolResult Result, TimeSpan Elapsed)> TimedAsync(McpClient client, string tool, string json)
-    {
-        var started = Stopwatch.StartNew();
-        var result = await client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token()).AsTask();
-        return (result, started.Elapsed);
-    }
+    /// <summary>
+    /// Bounded like every test wait; how long the server itself waits is asserted by what it reports (the time limit
+    /// and the attempts) and by the number of requests that reached the stub, not by a stopwatch.
+    /// </summary>
+    private static async Task<CallToolResult> CallAsync(McpClient client, string tool, string json) =>
+        await client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token());
 
     private static string Id(int n) => $"0000000{n}-bd81-4e58-8c82-4858930ede0b";
 
     private static string Get(int n) => $$"""{"id":"{{Id(n)}}"}""";
 
     [Theory]
-    [InlineData(1, 500, "Internal Server Error")]
-    [InlineData(2, 502, "Bad Gateway")]
-    [InlineData(3, 503, "Service Unavailable")]
-    [InlineData(4, 504, "Gateway Timeout")]
-    public async Task A_server_error_on_a_read_is_retried_three_times_then_reported(int n, int status, string reason)
+    [InlineData(1, 500)]
+    [InlineData(2, 502)]
+    [InlineData(3, 503)]
+    [InlineData(4, 504)]
+    public async Task A_server_error_on_a_read_is_retried_three_times_then_reported(int n, int status)
     {
         _portkey.Reply("GET", $"api-keys/{Id(n)}", status, """{"message":"upstream trouble"}""");
 
-        var (result, elapsed) = await TimedAsync(_client, "get_api_key", Get(n));
+        var result = await CallAsync(_client, "get_api_key", Get(n));
 
         Assert.True(result.IsError);
         Assert.StartsWith($"Portkey refused get_api_key (GET /api-keys/{Id(n)}): HTTP {status}", InProcessServer.Text(result), StringComparison.Ordinal);
         Assert.Equal(3, _portkey.Count("GET", $"api-keys/{Id(n)}"));
-        Assert.True(elapsed < ReadBudget, $"{reason} took {elapsed}");
     }
 
     [Theory]
@@ -77,7 +74,7 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
     {
         _portkey.Reply("POST", "api-keys/organisation/service", status, """{"message":"no"}""", r => r.WithHeader("Retry-After", "1"));
 
-        var (result, _) = await TimedAsync(_client, "create_api_key", Create);
+        var result = await CallAsync(_client, "create_api_key", Create);
 
         Assert.True(result.IsError);
         Assert.StartsWith($"Portkey refused create_api_key (POST /api-keys/organisation/service): HTTP {status}", InProcessServer.Text(result), StringComparison.Ordinal);
@@ -98,7 +95,7 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
         _portkey.Server.Given(Request.Create().WithPath(path).UsingGet()).InScenario(path).WhenStateIs("retried")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Fixtures.LiveApiKey.Json));
 
-        var (result, _) = await TimedAsync(_client, "get_api_key", Get(n));
+        var result = await CallAsync(_client, "get_api_key", Get(n));
 
         Assert.NotEqual(true, result.IsError);
         var times = _portkey.Requests.Where(r => r.RequestMessage.Path == path).Select(r => r.RequestMessage.DateTime).Order().ToList();
@@ -112,23 +109,21 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
     {
         _portkey.Reply("GET", $"api-keys/{Id(7)}", 200, Fixtures.LiveApiKey.Json, r => r.WithDelay(TimeSpan.FromSeconds(5)));
 
-        var (result, elapsed) = await TimedAsync(_client, "get_api_key", Get(7));
+        var result = await CallAsync(_client, "get_api_key", Get(7));
 
-        Assert.Equal($"Portkey did not answer GET /api-keys/{Id(7)} within 1 s on any of 3 attempts.", InProcessServer.Text(result));
-        Assert.True(elapsed < ReadBudget, $"took {elapsed}");
+        Assert.Equal($"Portkey did not answer GET /api-keys/{Id(7)} within 2 s on any of 3 attempts.", InProcessServer.Text(result));
     }
 
     [Fact]
     public async Task A_create_slower_than_the_time_limit_is_not_repeated()
     {
-        _portkey.Reply("POST", "api-keys/organisation/service", 200, "{}", r => r.WithDelay(TimeSpan.FromSeconds(4)));
+        _portkey.Reply("POST", "api-keys/organisation/service", 200, "{}", r => r.WithDelay(TimeSpan.FromSeconds(6)));
 
-        var (result, elapsed) = await TimedAsync(_client, "create_api_key", Create);
+        var result = await CallAsync(_client, "create_api_key", Create);
 
         Assert.Equal(
-            "Portkey did not answer POST /api-keys/organisation/service within 1 s (not retried: a create must never be sent twice; check whether it took effect before repeating it).",
+            "Portkey did not answer POST /api-keys/organisation/service within 2 s (not retried: a create must never be sent twice; check whether it took effect before repeating it).",
             InProcessServer.Text(result));
-        Assert.True(elapsed < TimeSpan.FromSeconds(4), $"took {elapsed}");
         // WireMock logs a request once it has answered it; wait (bounded) for the delayed one to be logged.
         await Bounded.UntilAsync(() => _portkey.Count("POST", "api-keys/organisation/service") > 0);
 
@@ -144,7 +139,7 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
         var path = $"api-keys/{Id(8)}";
         _portkey.Reply("GET", path, 200, body);
 
-        var (result, _) = await TimedAsync(_client, "get_api_key", Get(8));
+        var result = await CallAsync(_client, "get_api_key", Get(8));
 
         Assert.True(result.IsError, what);
         Assert.Contains($"GET /{path}", InProcessServer.Text(result), StringComparison.Ordinal);
@@ -160,14 +155,13 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
         upstream.Start();
         await using var client = await ConnectAsync(upstream.BaseUrl);
 
-        var (create, _) = await TimedAsync(client, "create_api_key", Create);
-        var (read, elapsed) = await TimedAsync(client, "get_api_key", Get(9));
+        var create = await CallAsync(client, "create_api_key", Create);
+        var read = await CallAsync(client, "get_api_key", Get(9));
 
         Assert.True(create.IsError);
         Assert.True(read.IsError);
         Assert.Equal(1, upstream.RequestLines.Count(l => l.StartsWith("POST", StringComparison.Ordinal)));
         Assert.InRange(upstream.RequestLines.Count(l => l.StartsWith("GET", StringComparison.Ordinal)), 1, 12);
-        Assert.True(elapsed < ReadBudget, $"took {elapsed}");
     }
 
     [Fact]
@@ -179,13 +173,12 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
         probe.Stop();
         await using var client = await ConnectAsync($"http://127.0.0.1:{port}/v1");
 
-        var (result, elapsed) = await TimedAsync(client, "get_api_key", Get(9));
-        var (create, _) = await TimedAsync(client, "create_api_key", Create);
+        var result = await CallAsync(client, "get_api_key", Get(9));
+        var create = await CallAsync(client, "create_api_key", Create);
 
         Assert.Equal($"Could not reach Portkey for GET /api-keys/{Id(9)}: the connection was refused or reset.", InProcessServer.Text(result));
         Assert.StartsWith("Could not reach Portkey for POST /api-keys/organisation/service", InProcessServer.Text(create), StringComparison.Ordinal);
-        Assert.True(elapsed < ReadBudget, $"took {elapsed}");
-        Assert.Equal(Catalog.Names.Count, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        Assert.Equal(Catalog.ListedByDefault.Count, (await client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
     }
 
     [Fact]
@@ -197,7 +190,7 @@ public sealed class UpstreamFaultStdioTests : IAsyncLifetime
 
         await CancellationCheck.AssertCancellingClosesTheRequestAsync(client, upstream, "get_api_key", Get(9));
 
-        var (invalid, _) = await TimedAsync(client, "get_api_key", """{"id":"not-a-uuid"}""");
+        var invalid = await CallAsync(client, "get_api_key", """{"id":"not-a-uuid"}""");
         Assert.Equal("Invalid arguments for get_api_key (nothing was sent to Portkey):\n- id: must be a UUID like 123e4567-e89b-12d3-a456-426614174000 (got 'not-a-uuid')", InProcessServer.Text(invalid));
     }
 }

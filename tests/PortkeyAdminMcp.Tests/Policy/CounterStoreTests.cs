@@ -121,7 +121,8 @@ public abstract class CounterStoreContract : IAsyncLifetime
                   - {name: one per day, rate_limit: 1/day}
             """);
         var guard = new PolicyGuard(
-            Microsoft.Extensions.Options.Options.Create(new PolicyOptions { Policy = policy }), Store, new ManualClock(Noon), new SecretRegistry(),
+            Microsoft.Extensions.Options.Options.Create(new PolicyOptions { Policy = policy }), Microsoft.Extensions.Options.Options.Create(new PortkeyAdminMcp.Approvals.ApprovalOptions()),
+            Store, new ManualClock(Noon), new SecretRegistry(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<PolicyGuard>.Instance);
         var arguments = PortkeyAdminMcp.Schemas.ToolArguments.Parse("""{"name":"a"}""");
         using var cancelled = new CancellationTokenSource();

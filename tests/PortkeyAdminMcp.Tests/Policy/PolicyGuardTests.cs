@@ -268,7 +268,7 @@ public sealed class PolicyGuardTests : PolicyServerTest
     }
 
     [Fact]
-    public async Task A_client_that_cannot_ask_the_user_gets_a_refusal_that_says_so()
+    public async Task A_client_that_cannot_ask_the_user_gets_a_refusal_that_says_so_when_only_the_dialog_is_allowed()
     {
         var server = await StartAsync("""
             version: "1"
@@ -276,11 +276,12 @@ public sealed class PolicyGuardTests : PolicyServerTest
               delete_api_key:
                 rules:
                   - {name: deletions need a human, action: require_approval}
-            """);
+            """, settings: new() { ["PORTKEY_MCP_APPROVAL"] = "elicitation" });
 
         var result = await server.CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
 
-        AssertRefused(result, "Policy rule \"deletions need a human\" requires your approval for delete_api_key, but this MCP client cannot ask for it (it does not support elicitation). Nothing was sent.");
+        AssertRefused(result, "Policy rule \"deletions need a human\" requires your approval for delete_api_key, but this MCP client cannot ask for it " +
+            "(it does not support elicitation) and PORTKEY_MCP_APPROVAL=elicitation rules out the local approval page. Nothing was sent.");
         Assert.Empty(Portkey.Requests);
     }
 

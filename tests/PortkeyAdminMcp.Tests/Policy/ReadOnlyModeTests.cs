@@ -21,7 +21,7 @@ public sealed class ReadOnlyModeTests : IAsyncLifetime
     public async Task Only_read_only_tools_are_listed()
     {
         var tools = await _server.Client.ListToolsAsync(cancellationToken: Bounded.Token());
-        Assert.Equal(Catalog.Tools.All.Where(t => t.IsReadOnly).Select(t => t.Name).Order(), tools.Select(t => t.Name).Order());
+        Assert.Equal(Catalog.ListedByDefault.Where(t => t.IsReadOnly).Select(t => t.Name).Order(), tools.Select(t => t.Name).Order());
         Assert.NotEmpty(tools);
     }
 

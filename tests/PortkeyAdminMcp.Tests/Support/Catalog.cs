@@ -16,12 +16,15 @@ public static class Catalog
 
     public static IReadOnlyList<string> Names => [.. Tools.Names];
 
+    /// <summary>The tools listed without a policy file: all but those offered only when a policy needs them (await_approval).</summary>
+    public static IReadOnlyList<ToolDeclaration> ListedByDefault => [.. Tools.All.Where(t => t.OfferedWhen is null)];
+
     public static ToolDeclaration Tool(string name) => Tools.Find(name) ?? throw new ArgumentException($"no tool {name}", nameof(name));
 
-    /// <summary>Asserts a successful result's structured content against the output schema the tool publishes, with a real JSON Schema validator.</summary>
-    public static void AssertMatchesPublishedOutputSchema(string tool, JsonElement structured)
+    /// <summary>Asserts a successful result's structured content against a published output schema, with a real JSON Schema validator.</summary>
+    public static void AssertMatchesSchema(string tool, JsonElement outputSchema, JsonElement structured)
     {
-        var schema = JsonSchema.FromText(Tools.Publish(tool).OutputSchema!.Value.GetRawText());
+        var schema = JsonSchema.FromText(outputSchema.GetRawText());
         var result = schema.Evaluate(structured, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, $"{tool} result does not match its published output schema: " +
             string.Join("; ", result.Details.Where(d => d.HasErrors).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));

@@ -88,19 +88,29 @@ public sealed class InProcessServer : IAsyncDisposable
     public async Task<CallToolResult> CallAsync(string tool, string argumentsJson)
     {
         var result = await Client.CallToolAsync(tool, Arguments(argumentsJson), cancellationToken: Bounded.Token());
-        AssertMatchesOutputSchema(tool, result);
+        await AssertMatchesOutputSchemaAsync(tool, result);
         return result;
     }
 
-    public static void AssertMatchesOutputSchema(string tool, CallToolResult result)
+    private Dictionary<string, McpClientTool>? _published;
+
+    /// <summary>Checks a successful result against the output schema this server published for the tool, as its client received it.</summary>
+    public async Task AssertMatchesOutputSchemaAsync(string tool, CallToolResult result)
     {
-        if (result.IsError == true || Catalog.Tools.Find(tool) is null)
+        _published ??= (await Client.ListToolsAsync(cancellationToken: Bounded.Token())).ToDictionary(t => t.Name);
+        AssertMatchesOutputSchema(_published.TryGetValue(tool, out var published) ? published.ProtocolTool : null, result);
+    }
+
+    /// <summary>Checks a successful result against a published tool's output schema, with a real JSON Schema validator.</summary>
+    public static void AssertMatchesOutputSchema(Tool? published, CallToolResult result)
+    {
+        if (result.IsError == true || published is null)
         {
             return;
         }
 
         Assert.NotNull(result.StructuredContent);
-        Catalog.AssertMatchesPublishedOutputSchema(tool, result.StructuredContent.Value);
+        Catalog.AssertMatchesSchema(published.Name, published.OutputSchema!.Value, result.StructuredContent.Value);
     }
 
     public static Dictionary<string, object?> Arguments(string json)

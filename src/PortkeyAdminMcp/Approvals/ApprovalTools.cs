@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using PortkeyAdminMcp.Calls;
+using PortkeyAdminMcp.Policy;
+using PortkeyAdminMcp.Schemas;
+
+namespace PortkeyAdminMcp.Approvals;
+
+/// <summary>What await_approval returns: the original tool's real result once approved and sent, or that it still waits.</summary>
+public sealed class AwaitedApproval
+{
+    public const string Approved = "approved";
+    public const string Waiting = "waiting";
+
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("approval_id")] public required string ApprovalId { get; init; }
+    [JsonPropertyName("tool")] public required string Tool { get; init; }
+    [JsonPropertyName("expires_at")] public string? ExpiresAt { get; init; }
+    [JsonPropertyName("message")] public required string Message { get; init; }
+
+    /// <summary>The original tool's structured result, as it would have returned it without the approval.</summary>
+    [JsonPropertyName("result")] public JsonElement? Result { get; init; }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AwaitedApproval))]
+internal sealed partial class ApprovalsJsonContext : JsonSerializerContext;
+
+/// <summary>await_approval: how an agent learns the outcome of a call a human approves on the local page.</summary>
+public static class ApprovalTools
+{
+    /// <summary>Under most clients' request timeouts (60 s and more), with room to spare.</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(45);
+
+    public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+
+    public static IServiceCollection AddApprovalTools(this IServiceCollection services) => services.AddTools(AwaitApproval);
+
+    public static readonly LocalToolDeclaration<AwaitedApproval> AwaitApproval = new()
+    {
+        Name = "await_approval",
+        Title = "Await approval",
+        Toolset = "*",
+        Effect = ToolEffect.Read,
+        Description = _ =>
+            "Wait (up to 45 s) for a human to approve or decline a call that returned status approval_required, and get " +
+            "its real result once approved and sent, or the refusal. Call again while the status is waiting.",
+        Input = new ToolContract
+        {
+            Input = new ObjectSchema
+            {
+                Properties =
+                [
+                    new("approval_id", new StringSchema
+                    {
+                        Description = "From the approval_required result.",
+                        MaxLength = 32,
+                        Pattern = "^[A-Za-z0-9_-]{22}$",
+                        PatternHint = "must be the approval_id of an approval_required result",
+                    }),
+                ],
+                Required = ["approval_id"],
+            },
+        },
+        Output = ApprovalsJsonContext.Default.AwaitedApproval,
+        OfferedWhen = OfferedWhere,
+        Run = RunAsync,
+    };
+
+    /// <summary>Offered only where a rule can ask on the page: a policy with require_approval, and a channel other than elicitation.</summary>
+    private static bool OfferedWhere(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<ApprovalOptions>>().Value.PageAllowed &&
+        services.GetRequiredService<IOptions<PolicyOptions>>().Value.Policy.AsksForApproval;
+
+    private static async Task<AwaitedApproval> RunAsync(ToolCall call, CancellationToken cancellationToken)
+    {
+        var id = call.Arguments.String("approval_id")!;
+        var approval = call.Service<PendingApprovals>().Find(id) ?? throw new ToolFailureException(
+            $"No approval {id} is waiting: it may have expired long ago, or the server restarted (an approval survives nothing). Nothing was sent.");
+        var clock = call.Service<TimeProvider>();
+        var started = clock.GetTimestamp();
+        var progress = call.Progress;
+        while (approval.State == ApprovalState.Pending)
+        {
+            var waited = clock.GetElapsedTime(started);
+            if (waited >= LongestWait)
+            {
+                break;
+            }
+
+            progress?.Report(new ProgressNotificationValue
+            {
+                Progress = (float)waited.TotalSeconds,
+                Total = (float)LongestWait.TotalSeconds,
+                Message = "Waiting for the user to approve or decline on the approval page.",
+            });
+            var next = LongestWait - waited < ProgressEvery ? LongestWait - waited : ProgressEvery;
+            await Task.WhenAny(approval.Settled, Task.Delay(next, clock, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (approval.State == ApprovalState.Pending)
+        {
+            return new AwaitedApproval
+            {
+                Status = AwaitedApproval.Waiting,
+                ApprovalId = id,
+                Tool = approval.Tool,
+                ExpiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                Message = "Still waiting for the user. Remind them of the link if needed, then call await_approval again.",
+            };
+        }
+
+        if (approval.State != ApprovalState.Approved)
+        {
+            throw new ToolFailureException(
+                $"{PolicyGuard.DeniedPrefix}Policy rule \"{approval.Rule}\" required approval for {approval.Tool}; {approval.Refusal}. Nothing was sent.");
+        }
+
+        // The state turns Approved before the request has finished: the result comes when it has.
+        await approval.Settled.WaitAsync(cancellationToken);
+        var result = approval.Result!;
+        if (result.IsError == true)
+        {
+            throw new ToolFailureException(
+                $"Approved by the user and sent once, but {approval.Tool} failed: " + string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text)));
+        }
+
+        // The new key's secret reaches the agent here, as the call would have returned it without the approval; once.
+        call.Record.DeliveredSecret = approval.TakeDeliveredSecret();
+        return new AwaitedApproval
+        {
+            Status = AwaitedApproval.Approved,
+            ApprovalId = id,
+            Tool = approval.Tool,
+            Message = $"Approved by the user and sent once; result is what {approval.Tool} returned.",
+            Result = result.StructuredContent,
+        };
+    }
+}
