@@ -33,17 +33,17 @@ if (!Console.IsInputRedirected)
 using var host = builder.Build();
 try
 {
-    // Checked before the transport starts, so a bad setting is one line on stderr and nothing else.
-    _ = host.Services.GetRequiredService<IOptions<PortkeyOptions>>().Value;
-    _ = host.Services.GetRequiredService<IOptions<SecretOptions>>().Value;
-    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Policy.AccessOptions>>().Value;
-    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Policy.PolicyOptions>>().Value;
-    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Audit.AuditOptions>>().Value;
-    _ = host.Services.GetRequiredService<IOptions<PortkeyAdminMcp.Approvals.ApprovalOptions>>().Value;
+    // Every option registered with ValidateOnStart, checked before the transport starts, so a bad setting is one line
+    // on stderr and nothing else; a new setting cannot be forgotten here.
+    host.Services.GetRequiredService<IStartupValidator>().Validate();
 }
-catch (OptionsValidationException exception)
+catch (Exception exception) when (exception is OptionsValidationException or AggregateException)
 {
-    Console.Error.WriteLine($"{ServerIdentity.Name}: cannot start: {secrets.Scrub(string.Join("; ", exception.Failures))}");
+    var failures = exception is AggregateException aggregate
+        ? aggregate.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures)
+        : ((OptionsValidationException)exception).Failures;
+    // Distinct: a validator that reads another option (the secret settings read the API key's) meets its failure too.
+    Console.Error.WriteLine($"{ServerIdentity.Name}: cannot start: {secrets.Scrub(string.Join("; ", failures.Distinct()))}");
     return 2;
 }
 

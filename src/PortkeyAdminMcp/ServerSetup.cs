@@ -12,7 +12,9 @@ using PortkeyAdminMcp.Hosting;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Security;
+using PortkeyAdminMcp.Users;
 using PortkeyAdminMcp.VirtualKeys;
+using PortkeyAdminMcp.Workspaces;
 
 namespace PortkeyAdminMcp;
 
@@ -38,6 +40,8 @@ public static class ServerSetup
         // One line per area: each registers its declared tools.
         services.AddApiKeyTools();
         services.AddVirtualKeyTools();
+        services.AddWorkspaceTools();
+        services.AddUserTools();
         services.AddApprovalTools();
 
         services.AddPortkeyOptions();
@@ -58,8 +62,8 @@ public static class ServerSetup
             {
                 options.ServerInfo = new Implementation { Name = ServerIdentity.Name, Title = ServerIdentity.Title, Version = ServerIdentity.Version };
                 options.ServerInstructions =
-                    "Manages Portkey API keys and virtual keys through the Portkey Admin API. Read before you change; " +
-                    "treat any secret a tool returns as shown once.";
+                    "Manages who may use Portkey and how (API keys, virtual keys, workspaces, users and more) through the " +
+                    "Portkey Admin API. Read before you change; treat any secret a tool returns as shown once.";
             })
             .WithPolicy();
     }

@@ -26,13 +26,13 @@ public static class ApiKeyContracts
                 new("name", Name()),
                 new("type", new StringSchema { Description = "organisation: Admin key; workspace: one workspace.", Enum = KeyTypes }),
                 new("scopes", Scopes("e.g. completions.write, logs.view")),
-                new("user_id", Uuid("Required for sub_type user.")),
+                new("user_id", Uuid("Required for sub_type user; list_all_users finds it.")),
                 new("sub_type", new StringSchema { Enum = KeySubTypes }),
                 new("expires_at", DateTime()),
                 new("description", Text()),
                 new("alert_emails", Emails()),
                 new("credit_limit", CreditLimit("USD, or tokens per usage_limit_type.")),
-                new("workspace_id", WorkspaceId("UUID or slug; required for type workspace.")),
+                new("workspace_id", WorkspaceId("UUID or slug; required for type workspace; list_workspaces finds it.")),
                 new("rate_limit_rpm", RateLimitRpm()),
                 new("alert_threshold", AlertThreshold("Percent of credit_limit.")),
                 new("default_config_id", ConfigId()),
@@ -140,7 +140,7 @@ public static class ApiKeyContracts
 
         if (type == "workspace" && !args.HasValue("workspace_id"))
         {
-            yield return new FieldError("workspace_id", "is required when type is workspace");
+            yield return new FieldError("workspace_id", "is required when type is workspace (list_workspaces finds its id)");
         }
 
         if (type == "organisation" && subType == "user")
@@ -149,7 +149,7 @@ public static class ApiKeyContracts
         }
         else if (subType == "user" && !args.HasValue("user_id"))
         {
-            yield return new FieldError("user_id", "is required when sub_type is user");
+            yield return new FieldError("user_id", "is required when sub_type is user (list_all_users finds it by email)");
         }
 
         if (subType == "service" && args.HasValue("user_id"))

@@ -123,11 +123,7 @@ public static class ApiKeyTools
         Input = ApiKeyContracts.List,
         Output = ApiKeysJsonContext.Default.PageApiKeyDetails,
         Plan = ToolSteps.Plan(ApiKeyRequests.List),
-        Execute = async (call, request, cancellationToken) =>
-        {
-            var page = await call.Portkey.SendAsync(request, ApiKeysJsonContext.Default.PageRecordApiKeyRecord, cancellationToken);
-            return Page.From([.. (page.Data ?? []).Select(ApiKeyDetails.From)], page.Total, call.Arguments.Integer("page_size"), call.Arguments.Integer("current_page") ?? 0);
-        },
+        Execute = ToolSteps.List(ApiKeysJsonContext.Default.PageRecordApiKeyRecord, ApiKeyDetails.From),
     };
 
     public static readonly ToolDeclaration<DeletedRecord> Delete = new()

@@ -72,10 +72,22 @@ public static class ApprovalTools
         Run = RunAsync,
     };
 
-    /// <summary>Offered only where a rule can ask on the page: a policy with require_approval, and a channel other than elicitation.</summary>
-    private static bool OfferedWhere(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<ApprovalOptions>>().Value.PageAllowed &&
-        services.GetRequiredService<IOptions<PolicyOptions>>().Value.Policy.AsksForApproval;
+    /// <summary>
+    /// Offered only where a rule can ask on the page: a channel other than elicitation, and a require_approval rule for a
+    /// tool this server offers (a rule on a switched-off toolset asks nobody).
+    /// </summary>
+    private static bool OfferedWhere(IServiceProvider services)
+    {
+        if (!services.GetRequiredService<IOptions<ApprovalOptions>>().Value.PageAllowed)
+        {
+            return false;
+        }
+
+        var policy = services.GetRequiredService<IOptions<PolicyOptions>>().Value.Policy;
+        var toolsets = services.GetRequiredService<IOptions<ToolsetOptions>>().Value;
+        return policy.AsksForApproval && services.GetRequiredService<ToolCatalog>().All.Any(tool =>
+            tool.OfferedWhen is null && toolsets.IsEnabled(tool.Toolset) && policy.MayAskApprovalFor(tool.Name));
+    }
 
     private static async Task<AwaitedApproval> RunAsync(ToolCall call, CancellationToken cancellationToken)
     {

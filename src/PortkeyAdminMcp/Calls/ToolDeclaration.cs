@@ -60,6 +60,12 @@ public abstract class ToolDeclaration
     /// </summary>
     public Func<IServiceProvider, bool>? OfferedWhen { get; init; }
 
+    /// <summary>
+    /// What this tool's refusals mean, by HTTP status, where Portkey's generic meaning would mislead: an Enterprise-only
+    /// endpoint's 403, a delete that dependents block (409).
+    /// </summary>
+    public IReadOnlyDictionary<int, string>? Hints { get; init; }
+
     public abstract JsonTypeInfo OutputType { get; }
 
     public abstract Task<PortkeyRequest> PlanAsync(ToolCall call, CancellationToken cancellationToken);
@@ -129,6 +135,18 @@ public static class ToolSteps
     /// <summary>An execution that reads Portkey's answer as a record and turns it into the result.</summary>
     public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Read<TRecord, TResult>(JsonTypeInfo<TRecord> record, Func<TRecord, TResult> shape) =>
         async (call, request, cancellationToken) => shape(await call.Portkey.SendAsync(request, record, cancellationToken));
+
+    /// <summary>
+    /// An execution for a list: one page read as records, shaped item by item, with what Portkey does not say (whether
+    /// there is more). <paramref name="sentSize"/> is the page size the plan sends when the call gives none.
+    /// </summary>
+    public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<Page<TItem>>> List<TRecord, TItem>(
+        JsonTypeInfo<PageRecord<TRecord>> page, Func<TRecord, TItem> shape, long? sentSize = null) =>
+        async (call, request, cancellationToken) =>
+        {
+            var answer = await call.Portkey.SendAsync(request, page, cancellationToken);
+            return Page.From([.. (answer.Data ?? []).Select(shape)], answer.Total, call.Arguments.Integer("page_size") ?? sentSize, call.Arguments.Integer("current_page") ?? 0);
+        };
 
     /// <summary>An execution for a write whose answer says nothing more than "done" (a delete): any 2xx is success.</summary>
     public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Send<TResult>(Func<ToolCall, TResult> shape) =>

@@ -67,7 +67,8 @@ public static class ToolResults
     public const int UpstreamMessageLength = 500;
 
     /// <param name="redact">Masks secrets in Portkey's message before it is cut to length: mask, then cut.</param>
-    public static string Upstream(PortkeyError error, string operation, Func<string, string> redact)
+    /// <param name="hints">The tool's own reading of a status, preferred to the generic one.</param>
+    public static string Upstream(PortkeyError error, string operation, Func<string, string> redact, IReadOnlyDictionary<int, string>? hints = null)
     {
         var text = new StringBuilder()
             .Append("Portkey refused ").Append(operation).Append(": HTTP ").Append(error.Status.ToString(CultureInfo.InvariantCulture));
@@ -84,7 +85,7 @@ public static class ToolResults
             text.Append(" (Portkey asks to wait ").Append(Math.Ceiling(wait.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)).Append(" s before retrying)");
         }
 
-        if (error.Hint is { } hint)
+        if ((hints?.GetValueOrDefault(error.Status) ?? error.Hint) is { } hint)
         {
             text.Append("\nHint: ").Append(hint);
         }

@@ -149,7 +149,7 @@ public sealed partial class ToolRunner(
         }
         catch (PortkeyApiException exception)
         {
-            return (Fail(record, ToolResults.Upstream(exception.Error, $"{tool.Name} ({exception.Operation})", text => Redact(record, text))), false,
+            return (Fail(record, ToolResults.Upstream(exception.Error, $"{tool.Name} ({exception.Operation})", text => Redact(record, text), tool.Hints)), false,
                 $"Portkey refused it (HTTP {exception.Error.Status})");
         }
         catch (Exception exception) when (exception is PortkeyException or ToolFailureException)

@@ -66,6 +66,14 @@ public static class ConfigurationSetup
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApprovalOptions>, ApprovalOptionsValidator>();
+        services.AddOptions<ToolsetOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Setting = configuration[ToolsetOptions.Variable];
+                options.DomainsSetting = configuration[ToolsetOptions.DomainsVariable];
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ToolsetOptions>, ToolsetOptionsValidator>();
         services.AddOptions<AuditOptions>()
             .Configure<IConfiguration>((options, configuration) => options.Path = configuration[AuditOptions.Variable]?.Trim())
             .ValidateOnStart();

@@ -12,8 +12,8 @@ using PortkeyAdminMcp.Security;
 namespace PortkeyAdminMcp.Policy;
 
 /// <summary>
-/// The policy's part that works on the tool list and around every call: hidden tools (the policy's hide list, and
-/// in read-only mode every tool that can change Portkey) are neither listed nor callable, and every call, refused
+/// The policy's part that works on the tool list and around every call: hidden tools (toolsets switched off, the
+/// policy's hide list, and in read-only mode every tool that can change Portkey) are neither listed nor callable, and every call, refused
 /// or not, leaves one audit line.
 /// </summary>
 public static class PolicyFilters
@@ -59,9 +59,18 @@ public static class PolicyFilters
 
     public const string NotOfferedRule = "(not offered)";
 
+    public const string ToolsetOffRule = "(toolset off)";
+
     private static (string Rule, string Message)? HiddenBecause(IServiceProvider services, string tool, bool readOnly)
     {
-        if (services.GetRequiredService<ToolCatalog>().Find(tool) is { OfferedWhen: { } offered } && !offered(services))
+        var declaration = services.GetRequiredService<ToolCatalog>().Find(tool);
+        if (declaration is not null && services.GetRequiredService<IOptions<ToolsetOptions>>().Value is var toolsets && !toolsets.IsEnabled(declaration.Toolset))
+        {
+            return (ToolsetOffRule,
+                $"Tool \"{tool}\" is in the {declaration.Toolset} toolset, which this server does not offer ({toolsets.Source} enables {toolsets.Describe()}). Nothing was sent.");
+        }
+
+        if (declaration is { OfferedWhen: { } offered } && !offered(services))
         {
             return (NotOfferedRule, $"Tool \"{tool}\" is not offered in this configuration. Nothing was sent.");
         }

@@ -21,7 +21,7 @@ public sealed partial class PolicyLoader
 
         var suggestion = NameSuggestion.Closest(name, _tools.Keys);
         Problem(line, location, suggestion is null
-            ? $"this server has no tool named \"{name}\" (it has: {string.Join(", ", _tools.Keys.Order(StringComparer.Ordinal))})"
+            ? $"this server has no tool named \"{name}\" (its {_tools.Count} tools are in README.md, and listed with PORTKEY_MCP_TOOLSETS=all)"
             : $"this server has no tool named \"{name}\"; did you mean \"{suggestion}\"?");
         return false;
     }

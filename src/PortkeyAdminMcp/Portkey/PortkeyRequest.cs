@@ -48,11 +48,15 @@ public sealed class PortkeyRequest
     public static PortkeyRequest Get(string[] segments, IReadOnlyList<KeyValuePair<string, string>>? query = null) =>
         new(HttpMethod.Get, BuildPath(segments), query ?? [], null);
 
-    public static PortkeyRequest Post(string[] segments, JsonObject? body) => new(HttpMethod.Post, BuildPath(segments), [], body);
+    public static PortkeyRequest Post(string[] segments, JsonObject? body, IReadOnlyList<KeyValuePair<string, string>>? query = null) =>
+        new(HttpMethod.Post, BuildPath(segments), query ?? [], body);
 
-    public static PortkeyRequest Put(string[] segments, JsonObject body) => new(HttpMethod.Put, BuildPath(segments), [], body);
+    public static PortkeyRequest Put(string[] segments, JsonObject? body, IReadOnlyList<KeyValuePair<string, string>>? query = null) =>
+        new(HttpMethod.Put, BuildPath(segments), query ?? [], body);
 
-    public static PortkeyRequest Delete(string[] segments) => new(HttpMethod.Delete, BuildPath(segments), [], null);
+    /// <param name="body">Portkey's workspace delete wants the workspace's name in a body; most deletes have none.</param>
+    public static PortkeyRequest Delete(string[] segments, IReadOnlyList<KeyValuePair<string, string>>? query = null, JsonObject? body = null) =>
+        new(HttpMethod.Delete, BuildPath(segments), query ?? [], body);
 
     /// <summary>The path and query, as appended to the base URL.</summary>
     public string RelativeUri

@@ -77,11 +77,7 @@ public static class VirtualKeyTools
         Input = VirtualKeyContracts.List,
         Output = VirtualKeysJsonContext.Default.PageVirtualKeyDetails,
         Plan = ToolSteps.Plan(VirtualKeyRequests.List),
-        Execute = async (call, request, cancellationToken) =>
-        {
-            var page = await call.Portkey.SendAsync(request, VirtualKeysJsonContext.Default.PageRecordVirtualKeyRecord, cancellationToken);
-            return Page.From([.. (page.Data ?? []).Select(VirtualKeyDetails.From)], page.Total, call.Arguments.Integer("page_size"), call.Arguments.Integer("current_page") ?? 0);
-        },
+        Execute = ToolSteps.List(VirtualKeysJsonContext.Default.PageRecordVirtualKeyRecord, VirtualKeyDetails.From),
     };
 
     public static readonly ToolDeclaration<UpdatedVirtualKey> Update = new()

@@ -81,14 +81,14 @@ public class ApiKeyContractTests
     public void Create_requires_workspace_id_for_a_workspace_key()
     {
         var errors = CheckCreate("""{"name":"a","type":"workspace","sub_type":"service","scopes":["logs.view"]}""");
-        Assert.Equal(new FieldError("workspace_id", "is required when type is workspace"), Assert.Single(errors));
+        Assert.Equal(new FieldError("workspace_id", "is required when type is workspace (list_workspaces finds its id)"), Assert.Single(errors));
     }
 
     [Fact]
     public void Create_requires_user_id_for_a_user_key()
     {
         var errors = CheckCreate("""{"name":"a","type":"workspace","sub_type":"user","workspace_id":"ws-a","scopes":["logs.view"]}""");
-        Assert.Equal(new FieldError("user_id", "is required when sub_type is user"), Assert.Single(errors));
+        Assert.Equal(new FieldError("user_id", "is required when sub_type is user (list_all_users finds it by email)"), Assert.Single(errors));
     }
 
     [Fact]

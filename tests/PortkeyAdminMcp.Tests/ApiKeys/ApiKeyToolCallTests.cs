@@ -60,7 +60,7 @@ public class ApiKeyToolCallTests : StubbedServerTest
         var result = await Server.CallAsync("create_api_key", """{"name":"x","type":"workspace","sub_type":"user","scopes":["logs.view"],"credit_limit":0}""");
         Assert.True(result.IsError);
         Assert.Equal(
-            "Invalid arguments for create_api_key (nothing was sent to Portkey):\n- credit_limit: must be at least 1 (got 0)\n- workspace_id: is required when type is workspace\n- user_id: is required when sub_type is user",
+            "Invalid arguments for create_api_key (nothing was sent to Portkey):\n- credit_limit: must be at least 1 (got 0)\n- workspace_id: is required when type is workspace (list_workspaces finds its id)\n- user_id: is required when sub_type is user (list_all_users finds it by email)",
             InProcessServer.Text(result));
         Assert.Empty(Portkey.Requests);
     }

@@ -146,6 +146,8 @@ public class RawStdioTests
     [Theory]
     [InlineData("PORTKEY_MCP_SECRET_OUTPUT", "clipboard", "PORTKEY_MCP_SECRET_OUTPUT must be inline or file (got 'clipboard')")]
     [InlineData("PORTKEY_MCP_READ_ONLY", "maybe", "PORTKEY_MCP_READ_ONLY must be true or false (got 'maybe')")]
+    [InlineData("PORTKEY_MCP_TOOLSETS", "keys,workspace",
+        "PORTKEY_MCP_TOOLSETS names unknown toolsets 'workspace' (did you mean 'workspaces'?); known: keys, workspaces, users, integrations, providers, secret-references, limits, audit, all")]
     [InlineData("PORTKEY_MCP_KEY_ENV_ALLOW", "OPENAI_API_KEY,not a name", "PORTKEY_MCP_KEY_ENV_ALLOW lists 'not a name', which is not an environment variable name")]
     public async Task A_bad_secret_setting_stops_start_up_with_a_one_line_reason(string variable, string value, string reason)
     {

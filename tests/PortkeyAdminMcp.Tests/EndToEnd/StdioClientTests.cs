@@ -56,6 +56,13 @@ public class StdioClientTests : IAsyncLifetime
         ("list_api_keys", true, false, true), ("delete_api_key", false, true, true), ("rotate_api_key", false, true, false),
         ("create_virtual_key", false, false, false), ("get_virtual_key", true, false, true), ("list_virtual_keys", true, false, true),
         ("update_virtual_key", false, true, true), ("delete_virtual_key", false, true, true),
+        ("list_workspaces", true, false, true), ("get_workspace", true, false, true), ("create_workspace", false, false, false),
+        ("update_workspace", false, true, true), ("delete_workspace", false, true, true),
+        ("list_workspace_members", true, false, true), ("get_workspace_member", true, false, true), ("add_workspace_member", false, false, false),
+        ("update_workspace_member", false, true, true), ("remove_workspace_member", false, true, true),
+        ("list_all_users", true, false, true), ("get_user", true, false, true), ("update_user", false, true, true), ("delete_user", false, true, true),
+        ("invite_user", false, false, false), ("list_user_invites", true, false, true), ("get_user_invite", true, false, true),
+        ("delete_user_invite", false, true, true), ("resend_user_invite", false, false, false),
     ];
 
     [Fact]

@@ -16,8 +16,11 @@ public static class Catalog
 
     public static IReadOnlyList<string> Names => [.. Tools.Names];
 
-    /// <summary>The tools listed without a policy file: all but those offered only when a policy needs them (await_approval).</summary>
-    public static IReadOnlyList<ToolDeclaration> ListedByDefault => [.. Tools.All.Where(t => t.OfferedWhen is null)];
+    /// <summary>
+    /// The tools listed without a policy file or toolset setting: those of the default toolsets, less those offered only
+    /// when a policy needs them (await_approval).
+    /// </summary>
+    public static IReadOnlyList<ToolDeclaration> ListedByDefault => [.. Tools.All.Where(t => t.OfferedWhen is null && Toolsets.Default.Contains(t.Toolset))];
 
     public static ToolDeclaration Tool(string name) => Tools.Find(name) ?? throw new ArgumentException($"no tool {name}", nameof(name));
 

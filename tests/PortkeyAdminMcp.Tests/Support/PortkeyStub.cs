@@ -64,6 +64,9 @@ public sealed class PortkeyStub : IDisposable
     public int Count(string method, string path) =>
         Requests.Count(r => r.RequestMessage.Method == method && r.RequestMessage.Path == "/v1/" + path);
 
+    /// <summary>The query string exactly as it reached the stub, without the '?': order and spelling included.</summary>
+    public static string Query(ILogEntry entry) => new Uri(entry.RequestMessage.Url).Query.TrimStart('?');
+
     public static JsonNode? Body(ILogEntry entry) => JsonNode.Parse(entry.RequestMessage.Body ?? "null");
 
     public static void AssertJsonEqual(string expected, JsonNode? actual)
