@@ -7,11 +7,18 @@ using System.Text.Json;
 
 // Launches the server the way an MCP client does and measures what its users feel:
 //   dotnet run -c Release --project bench/PortkeyAdminMcp.StartupBench -- <server executable> [starts=10] [calls=1000]
-// Prints one Markdown table row. Everything talks to a stub upstream on 127.0.0.1.
+// Prints one Markdown table row. Everything talks to a stub upstream on 127.0.0.1. The server inherits this process's
+// environment, so PORTKEY_MCP_TOOLSETS=all measures start-up with every toolset.
+//   ... -- tool-bytes <server executable> <reference.json>: tools/list bytes per toolset beside another server's.
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: StartupBench <server executable or .dll> [starts] [calls]");
     return 2;
+}
+
+if (args[0] == "tool-bytes")
+{
+    return await ToolBytes.RunAsync(Path.GetFullPath(args[1]), args[2]);
 }
 
 var server = Path.GetFullPath(args[0]);
@@ -103,7 +110,7 @@ internal sealed class ServerSession : IAsyncDisposable
 
     private ServerSession(Process process) => _process = process;
 
-    public static ServerSession Start(string server, string baseUrl)
+    public static ServerSession Start(string server, string baseUrl, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(server.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : server)
         {
@@ -119,6 +126,11 @@ internal sealed class ServerSession : IAsyncDisposable
 
         start.Environment["PORTKEY_API_KEY"] = "pk-bench-0000000000";
         start.Environment["PORTKEY_BASE_URL"] = baseUrl;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
@@ -244,5 +256,42 @@ internal sealed class StubUpstream : IDisposable
     {
         _stop.Cancel();
         _listener.Stop();
+    }
+}
+
+/// <summary>
+/// What each toolset costs every conversation: the UTF-8 bytes of its tools in tools/list, as sent, beside another
+/// server's bytes for the same tools (a reference file of per-tool numbers, measured once from that server).
+/// </summary>
+internal static class ToolBytes
+{
+    private static readonly string[] s_toolsets = ["keys", "workspaces", "users", "integrations", "providers", "secret-references", "limits", "audit"];
+
+    public static async Task<int> RunAsync(string server, string referencePath)
+    {
+        using var reference = JsonDocument.Parse(await File.ReadAllTextAsync(referencePath));
+        var theirs = reference.RootElement.GetProperty("tool_bytes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        using var stub = new StubUpstream();
+        Console.WriteLine("| toolset | tools | this server (bytes) | portkey-admin-mcp 0.12.0, same tools (bytes) | ratio |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var toolsets in s_toolsets.Append("keys,workspaces,users").Append("all"))
+        {
+            await using var session = ServerSession.Start(server, stub.BaseUrl, new Dictionary<string, string> { ["PORTKEY_MCP_TOOLSETS"] = toolsets });
+            await session.InitializeAsync();
+            using var list = JsonDocument.Parse(await session.RequestAsync("tools/list", "{}"));
+            var ours = list.RootElement.GetProperty("result").GetProperty("tools").EnumerateArray()
+                .ToDictionary(tool => tool.GetProperty("name").GetString()!, tool => Encoding.UTF8.GetByteCount(tool.GetRawText()));
+            var missing = ours.Keys.Where(name => !theirs.ContainsKey(name)).ToList();
+            if (missing.Count > 0)
+            {
+                Console.Error.WriteLine($"{toolsets}: no reference for {string.Join(", ", missing)}");
+            }
+
+            var (mine, other) = (ours.Values.Sum(), ours.Keys.Where(theirs.ContainsKey).Sum(name => theirs[name]));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {(toolsets == "keys,workspaces,users" ? "default (keys, workspaces, users)" : toolsets)} | {ours.Count} | {mine} | {other} | {(double)mine / other:0.00} |"));
+        }
+
+        return 0;
     }
 }
