@@ -52,6 +52,8 @@ public static class ServerSetup
         services.AddSingleton<PendingApprovals>();
         services.AddHostedService(provider => provider.GetRequiredService<PendingApprovals>());
         services.AddSingleton<ApprovalPage>();
+        services.AddHostedService(provider => provider.GetRequiredService<ApprovalPage>());
+        services.AddSingleton<IBrowserOpener, DesktopBrowserOpener>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ToolRunner>();
         services.AddSingleton<ClientConnection>();

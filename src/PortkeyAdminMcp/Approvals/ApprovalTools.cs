@@ -97,7 +97,8 @@ public static class ApprovalTools
         var clock = call.Service<TimeProvider>();
         var started = clock.GetTimestamp();
         var progress = call.Progress;
-        while (approval.State == ApprovalState.Pending)
+        // Until the decision is made and, once approved, the request has finished: both within this call's bound.
+        while (!approval.Settled.IsCompleted)
         {
             var waited = clock.GetElapsedTime(started);
             if (waited >= LongestWait)
@@ -109,14 +110,16 @@ public static class ApprovalTools
             {
                 Progress = (float)waited.TotalSeconds,
                 Total = (float)LongestWait.TotalSeconds,
-                Message = "Waiting for the user to approve or decline on the approval page.",
+                Message = approval.State == ApprovalState.Pending
+                    ? "Waiting for the user to approve or decline on the approval page."
+                    : "Approved by the user; waiting for Portkey to answer.",
             });
             var next = LongestWait - waited < ProgressEvery ? LongestWait - waited : ProgressEvery;
             await Task.WhenAny(approval.Settled, Task.Delay(next, clock, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        if (approval.State == ApprovalState.Pending)
+        if (!approval.Settled.IsCompleted)
         {
             return new AwaitedApproval
             {
@@ -124,7 +127,9 @@ public static class ApprovalTools
                 ApprovalId = id,
                 Tool = approval.Tool,
                 ExpiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                Message = "Still waiting for the user. Remind them of the link if needed, then call await_approval again.",
+                Message = approval.State == ApprovalState.Pending
+                    ? "Still waiting for the user. Remind them of the approval page if needed, then call await_approval again."
+                    : "Approved by the user and being sent; Portkey has not answered yet. Call await_approval again for the result (do not repeat the call).",
             };
         }
 
@@ -134,13 +139,11 @@ public static class ApprovalTools
                 $"{PolicyGuard.DeniedPrefix}Policy rule \"{approval.Rule}\" required approval for {approval.Tool}; {approval.Refusal}. Nothing was sent.");
         }
 
-        // The state turns Approved before the request has finished: the result comes when it has.
-        await approval.Settled.WaitAsync(cancellationToken);
         var result = approval.Result!;
         if (result.IsError == true)
         {
             throw new ToolFailureException(
-                $"Approved by the user and sent once, but {approval.Tool} failed: " + string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text)));
+                $"Approved by the user and sent, but {approval.Tool} failed: " + string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text)));
         }
 
         // The new key's secret reaches the agent here, as the call would have returned it without the approval; once.
@@ -150,7 +153,7 @@ public static class ApprovalTools
             Status = AwaitedApproval.Approved,
             ApprovalId = id,
             Tool = approval.Tool,
-            Message = $"Approved by the user and sent once; result is what {approval.Tool} returned.",
+            Message = $"Approved by the user and sent; result is what {approval.Tool} returned.",
             Result = result.StructuredContent,
         };
     }

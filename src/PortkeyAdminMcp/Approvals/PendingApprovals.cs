@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using ModelContextProtocol.Protocol;
 using PortkeyAdminMcp.Calls;
+using PortkeyAdminMcp.Policy;
 
 namespace PortkeyAdminMcp.Approvals;
 
@@ -24,7 +25,7 @@ public sealed record SentCall(CallToolResult Result, string? DeliveredSecret);
 public sealed class PendingApproval
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<string> _nonces = new(StringComparer.Ordinal);
+    private readonly List<string> _nonces = [];
     private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<CancellationToken, Task<SentCall>> _send;
     private readonly Func<string, Task> _refuse;
@@ -84,10 +85,10 @@ public sealed class PendingApproval
         var nonce = Random128();
         lock (_gate)
         {
-            // A page reloaded many times must not grow this without bound.
+            // A page reloaded many times must not grow this without bound; the oldest form goes stale first.
             if (_nonces.Count >= 32)
             {
-                _nonces.Clear();
+                _nonces.RemoveAt(0);
             }
 
             _nonces.Add(nonce);
@@ -123,6 +124,9 @@ public sealed class PendingApproval
 
         return true;
     }
+
+    /// <summary>The server gave up on it (the page could not be shown, the server stopped): refused, nothing sent.</summary>
+    internal Task<bool> AbandonAsync(string reason) => RefuseAsync(null, null, ApprovalState.Abandoned, reason, checkToken: false);
 
     internal async Task<bool> RefuseAsync(string? token, string? nonce, ApprovalState state, string reason, bool checkToken = true)
     {
@@ -190,6 +194,9 @@ public sealed class PendingApprovals(TimeProvider clock) : IHostedService
     /// <summary>How long a settled approval can still be read by await_approval.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(15);
 
+    /// <summary>More waiting at once than a person reviews: an agent cannot fill memory or the user's screen with them.</summary>
+    public const int MaxWaiting = 16;
+
     private readonly Dictionary<string, (PendingApproval Approval, DateTimeOffset Forget)> _approvals = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -200,6 +207,12 @@ public sealed class PendingApprovals(TimeProvider clock) : IHostedService
         lock (_gate)
         {
             Forget();
+            if (_approvals.Values.Count(e => e.Approval.State == ApprovalState.Pending) >= MaxWaiting)
+            {
+                throw new NotApprovedException(PolicyGuard.DeniedPrefix +
+                    $"{MaxWaiting} approvals are already waiting for the user; {tool} was not asked and nothing was sent. Let the user decide those first (await_approval).");
+            }
+
             _approvals[approval.Id] = (approval, approval.ExpiresAt + Retention);
         }
 
@@ -243,5 +256,5 @@ public sealed class PendingApprovals(TimeProvider clock) : IHostedService
     /// <summary>A restart forgets every approval: the ones still waiting are refused now, their quota given back.</summary>
     public async Task StopAsync(CancellationToken cancellationToken) =>
         await Task.WhenAll(Waiting.Select(approval =>
-            approval.RefuseAsync(null, null, ApprovalState.Abandoned, "the server stopped before anyone approved it", checkToken: false)));
+            approval.AbandonAsync("the server stopped before anyone approved it")));
 }

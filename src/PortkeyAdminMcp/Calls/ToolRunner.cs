@@ -28,6 +28,8 @@ public sealed partial class ToolRunner(
     PolicyGuard guard,
     PendingApprovals approvals,
     ApprovalPage page,
+    IOptions<ApprovalOptions> approvalOptions,
+    IBrowserOpener opener,
     AuditLog audit,
     ClientConnection client,
     TimeProvider clock,
@@ -65,8 +67,9 @@ public sealed partial class ToolRunner(
         var dryRun = arguments.Boolean("dry_run") == true;
         record.DryRun = dryRun;
 
-        // A dry run is judged by the rules but spends no quota and asks nobody: nothing will be sent.
-        var admission = dryRun
+        // A dry run is judged by the rules but spends no quota and asks nobody: nothing will be sent. Neither does a
+        // local tool (await_approval), so a wildcard rate limit cannot hold a unit it would never give back.
+        var admission = dryRun || tool is ILocalTool
             ? await guard.CheckAsync(tool.Name, arguments, cancellationToken)
             : await guard.AdmitAsync(tool.Name, arguments, cancellationToken);
         record.Decide(admission.Decision, admission.Rule);
@@ -103,8 +106,10 @@ public sealed partial class ToolRunner(
                 record.Decide(admission.Decision, admission.Rule);
                 if (admission.OnPage is { } rule)
                 {
+                    // Once an approval exists, its decision settles the quota and writes the audit line, whatever comes after.
+                    var asked = await DeferToPageAsync(tool, call, request, record, admission, rule, cancellationToken);
                     deferred = true;
-                    return await DeferToPageAsync(tool, call, request, record, admission, rule, cancellationToken);
+                    return asked;
                 }
 
                 if (!admission.Allowed)
@@ -186,7 +191,8 @@ public sealed partial class ToolRunner(
         ToolDeclaration tool, ToolCall call, PortkeyRequest request, CallRecord record, Admission admission, PolicyRule rule, CancellationToken cancellationToken)
     {
         record.SetApprovalChannel(ApprovalChannels.Browser);
-        record.DeferAudit();
+        // The page listens before an approval exists: a port that cannot be had refuses the call now, quota given back.
+        var origin = await page.EnsureStartedAsync(cancellationToken);
         var approval = approvals.Create(tool.Name, rule.Name, Preview(record, request), rule.ApprovalTimeout,
             send: async sendCancelled =>
             {
@@ -194,10 +200,19 @@ public sealed partial class ToolRunner(
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(sendCancelled, client.Gone);
                 record.Decide(AuditDecisions.Approved, rule.Name);
                 LogApprovedOnPage(logger, tool.Name, rule.Name);
-                var (result, succeeded, nothingSent) = await RunStepAsync(tool, record, () => tool.ExecuteAsync(call, request, linked.Token), sendCancelled, linked.Token);
-                await SettleQuotaAsync(record, admission, succeeded, nothingSent);
-                await audit.WriteAsync(record, !succeeded);
-                return new SentCall(result, record.DeliveredSecret);
+                var outcome = (Result: (CallToolResult?)null, Succeeded: false, NothingSentBecause: "the server stopped before it was sent");
+                try
+                {
+                    // Nobody waits on this call's own request any more: a stop or a departed client ends in a result, never a throw.
+                    outcome = await RunStepAsync(tool, record, () => tool.ExecuteAsync(call, request, linked.Token), CancellationToken.None, linked.Token);
+                }
+                finally
+                {
+                    await SettleQuotaAsync(record, admission, outcome.Succeeded, outcome.NothingSentBecause);
+                    await audit.WriteAsync(record, !outcome.Succeeded);
+                }
+
+                return new SentCall(outcome.Result!, record.DeliveredSecret);
             },
             refuse: async reason =>
             {
@@ -205,7 +220,23 @@ public sealed partial class ToolRunner(
                 await SettleQuotaAsync(record, admission, succeeded: false, $"approval was not given ({reason})");
                 await audit.WriteAsync(record, isError: true);
             });
-        var url = await page.UrlForAsync(approval, cancellationToken);
+        record.DeferAudit();
+
+        var opened = approvalOptions.Value.OpenBrowser;
+        if (opened && !opener.TryOpen(ApprovalPage.DecisionUrl(origin, approval)))
+        {
+            await approval.AbandonAsync("the server could not open the approval page in the user's browser");
+            return Fail(record, PolicyGuard.DeniedPrefix +
+                $"Policy rule \"{rule.Name}\" requires a human to approve {tool.Name}, and the server could not open the approval page in the user's " +
+                $"browser ({ApprovalOptions.OpenVariable}=true). Nothing was sent.");
+        }
+
+        // Opened by the server, the page's token never passes through the agent: the agent gets an address that names
+        // the approval but cannot decide it. Otherwise the agent must relay the link, token and all.
+        var url = opened ? ApprovalPage.PageUrl(origin, approval) : ApprovalPage.DecisionUrl(origin, approval);
+        var ask = opened
+            ? $"The approval page has opened in the user's browser; ask them to approve or decline this {tool.Name} there"
+            : $"Show the user this link to approve or decline it in their browser: {url}";
         return ToolResults.Success(new ApprovalRequired
         {
             Status = ApprovalRequired.StatusValue,
@@ -214,9 +245,8 @@ public sealed partial class ToolRunner(
             ExpiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             Rule = rule.Name,
             Request = approval.Request,
-            Message = $"Policy rule \"{rule.Name}\" requires a human to approve this {tool.Name} on the local approval page. Show the user this link " +
-                      $"to approve or decline it in their browser: {url} — then call await_approval with approval_id \"{approval.Id}\" to get the " +
-                      "result. Nothing is sent unless the user approves on that page.",
+            Message = $"Policy rule \"{rule.Name}\" requires a human to approve this {tool.Name} on the local approval page. {ask} — then call " +
+                      $"await_approval with approval_id \"{approval.Id}\" to get the result. Nothing is sent unless the user approves on that page.",
         }, CallsJsonContext.Default.ApprovalRequired);
     }
 
@@ -274,31 +304,8 @@ public sealed partial class ToolRunner(
             text.Append("\nBody:\n").Append(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
 
-        return VisibleControls(text.ToString());
+        return VisibleText.Escape(text.ToString());
     }
-
-    /// <summary>
-    /// Characters that change how text is drawn without being seen (bidirectional overrides, zero-width marks) are
-    /// shown as escapes in an approval prompt, so the text a human approves reads as what will be sent.
-    /// </summary>
-    private static string VisibleControls(string text)
-    {
-        if (!text.Any(IsInvisible))
-        {
-            return text;
-        }
-
-        var result = new System.Text.StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            result.Append(IsInvisible(c) ? $"\\u{((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)}" : c.ToString());
-        }
-
-        return result.ToString();
-    }
-
-    private static bool IsInvisible(char c) =>
-        c is '\u061C' or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\uFEFF';
 
     /// <summary>The request exactly as it would be sent, with every secret in the body masked.</summary>
     public RequestPreview Preview(CallRecord? record, PortkeyRequest request) => new()
@@ -363,7 +370,6 @@ public sealed partial class ToolRunner(
     }
 
     /// <summary>An approval rule said no (declined, timed out, no way to ask): the message says which.</summary>
-    private sealed class NotApprovedException(string message) : Exception(message);
 
     private CallToolResult Fail(CallRecord? record, string message) =>
         ToolResults.Error(SecretRegistry.ScrubSecretProperties(Redact(record, message)));

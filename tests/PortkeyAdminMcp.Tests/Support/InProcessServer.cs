@@ -42,7 +42,8 @@ public sealed class InProcessServer : IAsyncDisposable
         }
     }
 
-    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?> settings, McpClientOptions? clientOptions = null, TimeProvider? clock = null)
+    public static async Task<InProcessServer> StartAsync(
+        Dictionary<string, string?> settings, McpClientOptions? clientOptions = null, TimeProvider? clock = null, Action<IServiceCollection>? replace = null)
     {
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();
@@ -58,6 +59,7 @@ public sealed class InProcessServer : IAsyncDisposable
             builder.Services.AddSingleton(clock);
         }
 
+        replace?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(Bounded.Token());
 
@@ -68,7 +70,8 @@ public sealed class InProcessServer : IAsyncDisposable
         return new InProcessServer(host, client, log);
     }
 
-    public static Task<InProcessServer> StartAsync(PortkeyStub stub, Dictionary<string, string?>? extra = null, McpClientOptions? clientOptions = null, TimeProvider? clock = null)
+    public static Task<InProcessServer> StartAsync(
+        PortkeyStub stub, Dictionary<string, string?>? extra = null, McpClientOptions? clientOptions = null, TimeProvider? clock = null, Action<IServiceCollection>? replace = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -81,7 +84,7 @@ public sealed class InProcessServer : IAsyncDisposable
             settings[key] = value;
         }
 
-        return StartAsync(settings, clientOptions, clock);
+        return StartAsync(settings, clientOptions, clock, replace);
     }
 
     /// <summary>Calls a tool; every successful structured result is also checked against the tool's published output schema.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -45,7 +46,8 @@ public abstract class PolicyServerTest : IAsyncLifetime
         Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? approve = null,
         string? state = null,
         Dictionary<string, string?>? settings = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        Action<IServiceCollection>? replace = null)
     {
         var path = Path.Combine(Directory, "policy.yaml");
         await File.WriteAllTextAsync(path, policy);
@@ -61,7 +63,7 @@ public abstract class PolicyServerTest : IAsyncLifetime
             all[name] = value;
         }
 
-        _server = await InProcessServer.StartAsync(Portkey, all, options, clock ?? Clock);
+        _server = await InProcessServer.StartAsync(Portkey, all, options, clock ?? Clock, replace);
         return _server;
     }
 
