@@ -6,11 +6,13 @@ using ModelContextProtocol.Protocol;
 using PortkeyAdminMcp.ApiKeys;
 using PortkeyAdminMcp.Approvals;
 using PortkeyAdminMcp.Audit;
+using PortkeyAdminMcp.AuditLogs;
 using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Hosting;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
+using PortkeyAdminMcp.Providers;
 using PortkeyAdminMcp.Security;
 using PortkeyAdminMcp.Users;
 using PortkeyAdminMcp.VirtualKeys;
@@ -42,6 +44,8 @@ public static class ServerSetup
         services.AddVirtualKeyTools();
         services.AddWorkspaceTools();
         services.AddUserTools();
+        services.AddProviderTools();
+        services.AddAuditLogTools();
         services.AddApprovalTools();
 
         services.AddPortkeyOptions();

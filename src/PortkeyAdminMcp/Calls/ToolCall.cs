@@ -33,6 +33,7 @@ public sealed class ToolCall(ToolDeclaration tool, ToolArguments arguments, Call
     }
 
     /// <summary>The arguments given besides the record's identifier and dry_run: what an update changed.</summary>
-    public IReadOnlyList<string> ChangedFields(string idField) =>
-        [.. Arguments.Names.Where(name => name != idField && name != "dry_run").Order(StringComparer.Ordinal)];
+    /// <param name="locators">The arguments that say which record rather than what changes.</param>
+    public IReadOnlyList<string> ChangedFields(params string[] locators) =>
+        [.. Arguments.Names.Where(name => !locators.Contains(name) && name != "dry_run").Order(StringComparer.Ordinal)];
 }

@@ -31,6 +31,21 @@ public static class LimitSchemas
     public static NumberSchema PeriodicResetDays(bool nullable = false) =>
         new() { Description = "Reset usage every N days.", Integer = true, Minimum = 1, Maximum = 365, Nullable = nullable };
 
+    /// <summary>
+    /// The flat limit arguments of the key tools, for every record that has limits (workspaces, providers): one
+    /// implementation, the same names and meanings everywhere.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, Schema>> Flat(string[] rateUnits, bool isCreate) =>
+    [
+        new("credit_limit", CreditLimit(isCreate ? "USD, or tokens per usage_limit_type." : "null removes the usage limit.", nullable: !isCreate)),
+        new("alert_threshold", AlertThreshold(isCreate ? "Percent of credit_limit." : "Percent of the new, else current, credit limit.")),
+        new("usage_limit_type", UsageLimitType()),
+        new("periodic_reset", PeriodicReset(nullable: !isCreate)),
+        new("periodic_reset_days", PeriodicResetDays(nullable: !isCreate)),
+        new("rate_limit_rpm", RateLimitRpm(isCreate ? null : "Other rate limits are kept.")),
+        new("rate_limits", RateLimits(rateUnits, nullable: !isCreate)),
+    ];
+
     public static ArraySchema RateLimits(string[] units, bool nullable) => new()
     {
         Description = nullable ? "Replaces all rate limits; null removes them." : null,

@@ -10,11 +10,12 @@ public static class ArgumentRules
     public static TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>An update that names only the record (and maybe dry_run) would send an empty body.</summary>
-    public static IEnumerable<FieldError> SomethingToUpdate(ToolArguments args, string idField)
+    /// <param name="locators">The arguments that say which record (an id, and a workspace where Portkey needs one).</param>
+    public static IEnumerable<FieldError> SomethingToUpdate(ToolArguments args, params string[] locators)
     {
-        if (!args.Names.Any(name => name != idField && name != "dry_run"))
+        if (!args.Names.Any(name => !locators.Contains(name) && name != "dry_run"))
         {
-            yield return new FieldError("(arguments)", $"nothing to update: give at least one field besides {idField}");
+            yield return new FieldError("(arguments)", $"nothing to update: give at least one field besides {string.Join(" and ", locators)}");
         }
     }
 

@@ -25,7 +25,9 @@ public sealed class VirtualKeyRecord
     [JsonPropertyName("workspace_name")] public string? WorkspaceName { get; set; }
     [JsonPropertyName("integration_id")] public string? IntegrationId { get; set; }
     [JsonPropertyName("usage_limits")] public UsageLimitsRecord? UsageLimits { get; set; }
-    [JsonPropertyName("rate_limits")] public List<RateLimitRecord>? RateLimits { get; set; }
+    [JsonPropertyName("rate_limits")]
+    [JsonConverter(typeof(Portkey.OneOrManyConverter<RateLimitRecord>))]
+    public List<RateLimitRecord>? RateLimits { get; set; }
     [JsonPropertyName("reset_usage")] public double? ResetUsage { get; set; }
     [JsonPropertyName("expires_at")] public string? ExpiresAt { get; set; }
     [JsonPropertyName("created_at")] public string? CreatedAt { get; set; }

@@ -51,7 +51,7 @@ public static class WorkspaceContracts
                 new("description", Text()),
                 new("metadata", Metadata("Default metadata of requests in it.")),
                 new("users", new ArraySchema { Description = "User ids to add as members.", MaxItems = MaxMembers, UniqueItems = true, Items = Uuid() }),
-                .. Limits(isCreate: true),
+                .. LimitSchemas.Flat(RateUnits, isCreate: true),
                 new("dry_run", DryRun()),
             ],
             Required = ["name"],
@@ -72,7 +72,7 @@ public static class WorkspaceContracts
                 new("input_guardrails", Guardrails()),
                 new("output_guardrails", Guardrails()),
                 new("user_api_key_config", ConfigId("Config of its user keys; null clears.", nullable: true)),
-                .. Limits(isCreate: false),
+                .. LimitSchemas.Flat(RateUnits, isCreate: false),
                 new("dry_run", DryRun()),
             ],
             Required = ["workspace_id"],
@@ -138,18 +138,6 @@ public static class WorkspaceContracts
             Required = ["workspace_id", "user_id"],
         },
     };
-
-    /// <summary>The flat limit arguments of the key tools: one implementation of limits for every record that has them.</summary>
-    private static IEnumerable<KeyValuePair<string, Schema>> Limits(bool isCreate) =>
-    [
-        new("credit_limit", CreditLimit(isCreate ? "USD, or tokens per usage_limit_type." : "null removes the usage limits.", nullable: !isCreate)),
-        new("alert_threshold", AlertThreshold(isCreate ? "Percent of credit_limit." : "Percent of the new, else current, credit limit.")),
-        new("usage_limit_type", UsageLimitType()),
-        new("periodic_reset", PeriodicReset(nullable: !isCreate)),
-        new("periodic_reset_days", PeriodicResetDays(nullable: !isCreate)),
-        new("rate_limit_rpm", RateLimitRpm(isCreate ? null : "Other rate limits are kept.")),
-        new("rate_limits", RateLimits(RateUnits, nullable: !isCreate)),
-    ];
 
     private static ArraySchema Guardrails() => new()
     {

@@ -151,7 +151,8 @@ public sealed class PolicyStdioTests : IAsyncLifetime
         var client = await ConnectAsync(extra: new() { ["PORTKEY_MCP_READ_ONLY"] = "true" });
 
         var tools = await client.ListToolsAsync(cancellationToken: Bounded.Token());
-        Assert.Equal(Catalog.Tools.All.Where(t => t.IsReadOnly).Select(t => t.Name).Order(), tools.Select(t => t.Name).Order());
+        // The read-only tools of the default toolsets, and await_approval (this policy asks for approval).
+        Assert.Equal(Catalog.ListedByDefault.Where(t => t.IsReadOnly).Select(t => t.Name).Append("await_approval").Order(), tools.Select(t => t.Name).Order());
         Assert.NotEmpty(tools);
         var result = await CallAsync(client, "create_api_key", Create);
 

@@ -7,7 +7,10 @@ public abstract class StubbedServerTest : IAsyncLifetime
 
     protected InProcessServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await InProcessServer.StartAsync(Portkey);
+    /// <summary>Server settings beyond the stand-in's address and key (e.g. the toolsets a family needs).</summary>
+    protected virtual Dictionary<string, string?>? Settings => null;
+
+    public async Task InitializeAsync() => Server = await InProcessServer.StartAsync(Portkey, Settings);
 
     public async Task DisposeAsync()
     {
