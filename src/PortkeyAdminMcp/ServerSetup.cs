@@ -10,6 +10,7 @@ using PortkeyAdminMcp.AuditLogs;
 using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Hosting;
+using PortkeyAdminMcp.LimitPolicies;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Providers;
@@ -45,6 +46,7 @@ public static class ServerSetup
         services.AddWorkspaceTools();
         services.AddUserTools();
         services.AddProviderTools();
+        services.AddLimitPolicyTools();
         services.AddAuditLogTools();
         services.AddApprovalTools();
 
