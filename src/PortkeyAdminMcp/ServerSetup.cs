@@ -10,6 +10,7 @@ using PortkeyAdminMcp.AuditLogs;
 using PortkeyAdminMcp.Calls;
 using PortkeyAdminMcp.Configuration;
 using PortkeyAdminMcp.Hosting;
+using PortkeyAdminMcp.Integrations;
 using PortkeyAdminMcp.LimitPolicies;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
@@ -45,6 +46,7 @@ public static class ServerSetup
         services.AddVirtualKeyTools();
         services.AddWorkspaceTools();
         services.AddUserTools();
+        services.AddIntegrationTools();
         services.AddProviderTools();
         services.AddLimitPolicyTools();
         services.AddAuditLogTools();

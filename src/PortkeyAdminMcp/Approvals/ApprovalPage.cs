@@ -126,6 +126,11 @@ public sealed partial class ApprovalPage(IOptions<ApprovalOptions> options, Pend
             body.Append("<dt>Body (secrets masked)</dt><dd><pre>").Append(Html(Indented(json))).Append("</pre></dd>");
         }
 
+        if (approval.Request.Changes is { } changes)
+        {
+            body.Append("<dt>Changes (read from Portkey before asking)</dt><dd><pre>").Append(Html(Indented(changes))).Append("</pre></dd>");
+        }
+
         body.Append("<dt>Expires</dt><dd>").Append(Html(approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append(" UTC</dd></dl>")
             .Append("<p>Nothing is sent unless you approve, and then only this request.</p>")
             .Append("<form method=\"post\" action=\"/approvals/").Append(Html(approval.Id)).Append("\">")

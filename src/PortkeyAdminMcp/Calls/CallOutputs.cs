@@ -12,6 +12,9 @@ public sealed class RequestPreview
     [JsonPropertyName("path")] public required string Path { get; init; }
     [JsonPropertyName("query")] public Dictionary<string, string>? Query { get; init; }
     [JsonPropertyName("body")] public JsonElement? Body { get; init; }
+
+    /// <summary>What the request changes, read before sending (added, removed, changed); only where a tool computes it.</summary>
+    [JsonPropertyName("changes")] public JsonElement? Changes { get; init; }
 }
 
 public sealed class DryRunResult

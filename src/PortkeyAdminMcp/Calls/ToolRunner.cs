@@ -304,6 +304,11 @@ public sealed partial class ToolRunner(
             text.Append("\nBody:\n").Append(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
 
+        if (preview.Changes is { } changes)
+        {
+            text.Append("\nChanges: ").Append(changes.GetRawText());
+        }
+
         return VisibleText.Escape(text.ToString());
     }
 
@@ -315,14 +320,22 @@ public sealed partial class ToolRunner(
         Path = "/" + request.Path,
         Query = request.Query.Count == 0 ? null : request.Query.ToDictionary(p => p.Key, p => p.Value),
         Body = request.Body is null ? null : MaskedBody(record, request),
+        Changes = request.Changes is null ? null : MaskStrings(JsonSerializer.SerializeToElement<JsonNode>(request.Changes, CallsJsonContext.Default.JsonNode), text => Redact(record, text)),
     };
 
     private JsonElement MaskedBody(CallRecord? record, PortkeyRequest request)
     {
         var body = (JsonObject)request.Body!.DeepClone();
-        foreach (var field in request.SecretFields.Where(body.ContainsKey))
+        foreach (var field in request.SecretFields)
         {
-            body[field] = SecretRegistry.Mask;
+            // A secret inside an object (configurations.aws_secret_access_key) is named parent.child.
+            var (parent, name) = field.IndexOf('.', StringComparison.Ordinal) is var dot and > 0
+                ? (body[field[..dot]] as JsonObject, field[(dot + 1)..])
+                : (body, field);
+            if (parent is not null && parent.ContainsKey(name))
+            {
+                parent[name] = SecretRegistry.Mask;
+            }
         }
 
         using var document = JsonDocument.Parse(body.ToJsonString());

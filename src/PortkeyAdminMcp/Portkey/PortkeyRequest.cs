@@ -28,8 +28,9 @@ public sealed class PortkeyRequest
     public JsonObject? Body { get; }
 
     /// <summary>
-    /// Top-level body fields that carry a secret (a provider key), masked whatever they hold wherever the request is
-    /// shown: a dry run, an approval, an audit. Set by the mapping that puts the secret there.
+    /// Body fields that carry a secret (a provider key; <c>parent.child</c> for one inside an object), masked whatever
+    /// they hold wherever the request is shown: a dry run, an approval, an audit. Set by the mapping that puts the
+    /// secret there.
     /// </summary>
     public IReadOnlySet<string> SecretFields => _secretFields;
 
@@ -39,6 +40,18 @@ public sealed class PortkeyRequest
     public PortkeyRequest WithSecretField(string field)
     {
         _secretFields.Add(field);
+        return this;
+    }
+
+    /// <summary>
+    /// What the request changes, when the tool read the current state first to know it (a list replaced: what is
+    /// added and removed). Shown beside the request in a dry run and to the approver; null when not computed.
+    /// </summary>
+    public JsonObject? Changes { get; private set; }
+
+    public PortkeyRequest WithChanges(JsonObject changes)
+    {
+        Changes = changes;
         return this;
     }
 

@@ -13,6 +13,9 @@ public sealed class AnySchema : Schema
     /// <summary>The most characters the value may take as JSON text; free-form does not mean unbounded.</summary>
     public required int MaxJsonLength { get; init; }
 
+    /// <summary>The whole value is a secret (a service-account JSON): masked wherever the call is shown or recorded.</summary>
+    public bool Sensitive { get; init; }
+
     protected override void ValidateValue(JsonElement value, string path, List<FieldError> errors)
     {
         var length = value.GetRawText().Length;

@@ -38,6 +38,21 @@ public static class ArgumentRules
         }
     }
 
+    /// <summary>Each item of a list appears once by <paramref name="key"/> (compared without case: ids and slugs are).</summary>
+    public static IEnumerable<FieldError> UniqueBy(ToolArguments args, string list, string key)
+    {
+        if (args.Get(list) is not { ValueKind: JsonValueKind.Array } items)
+        {
+            yield break;
+        }
+
+        foreach (var twice in items.EnumerateArray().Select(item => Text(item, key)).OfType<string>()
+                     .GroupBy(value => value, StringComparer.OrdinalIgnoreCase).Where(group => group.Count() > 1))
+        {
+            yield return new FieldError(list, $"lists {key} {twice.Key} more than once");
+        }
+    }
+
     /// <summary>A string member of a JSON object argument, when it is one.</summary>
     public static string? Text(JsonElement item, string name) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

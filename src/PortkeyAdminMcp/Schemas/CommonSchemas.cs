@@ -16,8 +16,15 @@ public static class CommonSchemas
     public const int MetadataKeyLength = 128;
     public const int MetadataValueLength = 1024;
 
+    /// <summary>Long enough for a service-account JSON or a certificate chain, bounded all the same.</summary>
+    public const int ProviderKeyLength = 32_768;
+
     public const string WorkspaceIdPattern = "^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$";
     public const string ScopePattern = "^[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*){1,}$";
+
+    /// <summary>A provider's credential: a secret wherever the call is shown, with the ${env:}/${secret:} forms the server accepts.</summary>
+    public static StringSchema ProviderKey(string description) =>
+        new() { DescriptionFor = env => description + env.KeyReferences, MinLength = 1, MaxLength = ProviderKeyLength, Sensitive = true };
 
     public static StringSchema Uuid(string? description = null) => new() { Description = description, Format = StringFormat.Uuid };
 

@@ -81,7 +81,7 @@ public sealed class ToolContract
     {
         switch (schema)
         {
-            case StringSchema { Sensitive: true } when value.ValueKind != JsonValueKind.Null:
+            case StringSchema { Sensitive: true } or AnySchema { Sensitive: true } when value.ValueKind != JsonValueKind.Null:
                 found.Add(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
                 break;
             case ArraySchema array when value.ValueKind == JsonValueKind.Array:
@@ -164,7 +164,7 @@ public sealed class ToolContract
 
     private static JsonElement Masked(Schema? schema, JsonElement value, Func<string, string> maskText) => (schema, value.ValueKind) switch
     {
-        (StringSchema { Sensitive: true }, not JsonValueKind.Null) => JsonValues.String(Security.SecretRegistry.Mask),
+        (StringSchema { Sensitive: true } or AnySchema { Sensitive: true }, not JsonValueKind.Null) => JsonValues.String(Security.SecretRegistry.Mask),
         (_, JsonValueKind.String) => maskText(value.GetString()!) is var masked && masked == value.GetString() ? value : JsonValues.String(masked),
         (_, JsonValueKind.Array) => JsonValues.Array(value.EnumerateArray().Select(item => Masked((schema as ArraySchema)?.Items, item, maskText))),
         (_, JsonValueKind.Object) => JsonValues.Object(value.EnumerateObject().Select(member => new KeyValuePair<string, JsonElement>(member.Name,

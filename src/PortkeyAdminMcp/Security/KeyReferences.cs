@@ -22,6 +22,41 @@ public sealed partial class KeyReferences(IReadOnlyCollection<string> allowedEnv
 
     public IReadOnlyCollection<string> AllowedEnvNames => allowedEnvNames;
 
+    /// <summary>
+    /// Puts the call's <c>key</c> into a request body: a literal key as it is, <c>${env:NAME}</c> as the variable's
+    /// value, <c>${secret:…}</c> as no key and a <c>secret_mappings</c> entry instead. Problems go to
+    /// <paramref name="errors"/>; with none given (a preview of a call already checked) a problem is a bug.
+    /// </summary>
+    public void ResolveInto(ToolArguments args, JsonObject body, List<FieldError>? errors)
+    {
+        if (args.String("key") is not { } value)
+        {
+            return;
+        }
+
+        var problems = errors ?? [];
+        var (key, mapping) = Resolve(value, "key", problems);
+        if (errors is null && problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", problems));
+        }
+
+        if (key is not null)
+        {
+            body["key"] = key;
+        }
+
+        if (mapping is not null)
+        {
+            if (body["secret_mappings"] is not JsonArray mappings)
+            {
+                body["secret_mappings"] = mappings = [];
+            }
+
+            mappings.Add((JsonNode)mapping);
+        }
+    }
+
     /// <summary>The key to send (null when a Secret Reference replaces it) and the mapping to add, if any.</summary>
     public (string? Key, JsonObject? Mapping) Resolve(string value, string field, List<FieldError> errors)
     {

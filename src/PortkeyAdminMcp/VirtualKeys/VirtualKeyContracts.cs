@@ -108,13 +108,7 @@ public static class VirtualKeyContracts
         },
     };
 
-    /// <summary>Long enough for a service-account JSON (Vertex AI) as well as a plain API key.</summary>
-    public const int ProviderKeyLength = 32_768;
-
     /// <summary>A provider key, or a reference to one: which references work depends on the server's configuration.</summary>
-    private static StringSchema ProviderKey(string description) =>
-        new() { DescriptionFor = env => description + env.KeyReferences, MinLength = 1, MaxLength = ProviderKeyLength, Sensitive = true };
-
     private static StringSchema AzureText() => new() { MinLength = 1, MaxLength = NameLength };
 
     private static ArraySchema DeploymentConfig() => new()

@@ -26,7 +26,7 @@ public static class VirtualKeyRequests
         CopyString(args, body, "deployment_name", "deploymentName");
         CopyString(args, body, "expires_at");
         CopyShared(args, body);
-        ResolveKey(args, body, references, errors);
+        (references ?? KeyReferences.None).ResolveInto(args, body, errors);
 
         if (UsageLimits.ForCreate(args) is { } limits)
         {
@@ -57,7 +57,7 @@ public static class VirtualKeyRequests
         CopyNullable(args, body, "note");
         CopyNullable(args, body, "expires_at");
         CopyShared(args, body);
-        ResolveKey(args, body, references, errors);
+        (references ?? KeyReferences.None).ResolveInto(args, body, errors);
 
         if (UsageLimits.Touched(args))
         {
@@ -70,40 +70,6 @@ public static class VirtualKeyRequests
         }
 
         return PortkeyRequest.Put(["virtual-keys", args.String("slug")!], body).WithSecretField("key");
-    }
-
-    /// <summary>
-    /// A literal key goes into the body; <c>${env:NAME}</c> is replaced by the variable's value; <c>${secret:…}</c>
-    /// sends no key and maps the key field to the Secret Reference instead.
-    /// </summary>
-    private static void ResolveKey(ToolArguments args, JsonObject body, KeyReferences? references, List<FieldError>? errors)
-    {
-        if (args.String("key") is not { } value)
-        {
-            return;
-        }
-
-        var problems = errors ?? [];
-        var (key, mapping) = (references ?? KeyReferences.None).Resolve(value, "key", problems);
-        if (errors is null && problems.Count > 0)
-        {
-            throw new InvalidOperationException(string.Join("; ", problems));
-        }
-
-        if (key is not null)
-        {
-            body["key"] = key;
-        }
-
-        if (mapping is not null)
-        {
-            if (body["secret_mappings"] is not JsonArray mappings)
-            {
-                body["secret_mappings"] = mappings = [];
-            }
-
-            mappings.Add((JsonNode)mapping);
-        }
     }
 
     private static void CopyShared(ToolArguments args, JsonObject body)

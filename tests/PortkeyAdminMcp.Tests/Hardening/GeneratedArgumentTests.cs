@@ -14,6 +14,9 @@ namespace PortkeyAdminMcp.Tests.Hardening;
 /// </summary>
 public class GeneratedArgumentTests : StubbedServerTest
 {
+    /// <summary>Every toolset, so every tool's validation is what the generated calls meet.</summary>
+    protected override Dictionary<string, string?> Settings => new() { ["PORTKEY_MCP_TOOLSETS"] = "all" };
+
     private static readonly string[] s_names =
         ["id", "slug", "name", "type", "sub_type", "scopes", "key", "provider", "credit_limit", "alert_threshold", "rate_limit_rpm",
          "rate_limits", "expires_at", "workspace_id", "user_id", "default_metadata", "rotation_policy", "dry_run", "page_size", "\u0000", "名前", "__proto__"];
@@ -73,7 +76,7 @@ public class GeneratedArgumentTests : StubbedServerTest
         Assert.Equal(1500, outcome.Results);
         Assert.Empty(outcome.Unexpected);
         Assert.True(outcome.Invalid > 1000, $"only {outcome.Invalid} generated calls were refused as invalid");
-        Assert.Equal(Catalog.ListedByDefault.Count, (await Server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+        Assert.Equal(Catalog.Tools.All.Count(t => t.OfferedWhen is null), (await Server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
     }
 
     [Fact]
@@ -120,6 +123,7 @@ public class GeneratedArgumentTests : StubbedServerTest
             {
                 ["PORTKEY_MCP_POLICY"] = policy,
                 ["PORTKEY_MCP_AUDIT_LOG"] = audit,
+                ["PORTKEY_MCP_TOOLSETS"] = "all",
             }, options);
 
             var outcome = await RunGeneratedCallsAsync(server, 1000);
@@ -128,8 +132,8 @@ public class GeneratedArgumentTests : StubbedServerTest
             Assert.Empty(outcome.Unexpected);
             // One audit line per call that reached the server's call path (the deeply nested ones do not parse).
             Assert.Equal(outcome.Results + outcome.DeepResults, File.ReadAllLines(audit).Length);
-            // The default toolsets, await_approval (a rule asks), less the hidden rotate_api_key.
-            Assert.Equal(Catalog.ListedByDefault.Count + 1 - 1, (await server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
+            // Every tool, less the hidden rotate_api_key (await_approval, offered because a rule asks, is in the catalogue).
+            Assert.Equal(Catalog.Names.Count - 1, (await server.Client.ListToolsAsync(cancellationToken: Bounded.Token())).Count);
         }
         finally
         {
