@@ -15,6 +15,7 @@ using PortkeyAdminMcp.LimitPolicies;
 using PortkeyAdminMcp.Policy;
 using PortkeyAdminMcp.Portkey;
 using PortkeyAdminMcp.Providers;
+using PortkeyAdminMcp.SecretReferences;
 using PortkeyAdminMcp.Security;
 using PortkeyAdminMcp.Users;
 using PortkeyAdminMcp.VirtualKeys;
@@ -48,6 +49,7 @@ public static class ServerSetup
         services.AddUserTools();
         services.AddIntegrationTools();
         services.AddProviderTools();
+        services.AddSecretReferenceTools();
         services.AddLimitPolicyTools();
         services.AddAuditLogTools();
         services.AddApprovalTools();

@@ -132,6 +132,18 @@ public static class ToolSteps
     public static Func<ToolCall, CancellationToken, Task<PortkeyRequest>> Plan(Func<ToolArguments, PortkeyRequest> plan) =>
         (call, _) => Task.FromResult(plan(call.Arguments));
 
+    /// <summary>
+    /// A plan whose mapping can find problems the schema cannot (a ${env:} that is not set): all of them refuse the
+    /// call together, nothing sent.
+    /// </summary>
+    public static Func<ToolCall, CancellationToken, Task<PortkeyRequest>> Checked(Func<ToolCall, List<FieldError>, PortkeyRequest> plan) =>
+        (call, _) =>
+        {
+            var errors = new List<FieldError>();
+            var request = plan(call, errors);
+            return errors.Count > 0 ? throw new ToolInputException(errors) : Task.FromResult(request);
+        };
+
     /// <summary>An execution that reads Portkey's answer as a record and turns it into the result.</summary>
     public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Read<TRecord, TResult>(JsonTypeInfo<TRecord> record, Func<TRecord, TResult> shape) =>
         async (call, request, cancellationToken) => shape(await call.Portkey.SendAsync(request, record, cancellationToken));

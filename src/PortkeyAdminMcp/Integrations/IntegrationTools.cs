@@ -67,7 +67,7 @@ public static class IntegrationTools
         Input = IntegrationContracts.Create,
         Output = IntegrationsJsonContext.Default.IntegrationChange,
         Hints = s_hints,
-        Plan = (call, _) => Planned(call, IntegrationRequests.Create),
+        Plan = ToolSteps.Checked((call, errors) => IntegrationRequests.Create(call.Arguments, call.Service<KeyReferences>(), errors)),
         Execute = async (call, request, cancellationToken) =>
         {
             var created = await call.Portkey.SendAsync(request, IntegrationsJsonContext.Default.CreatedIntegrationRecord, cancellationToken);
@@ -89,7 +89,7 @@ public static class IntegrationTools
         Input = IntegrationContracts.Update,
         Output = IntegrationsJsonContext.Default.IntegrationChange,
         Hints = s_hints,
-        Plan = (call, _) => Planned(call, IntegrationRequests.Update),
+        Plan = ToolSteps.Checked((call, errors) => IntegrationRequests.Update(call.Arguments, call.Service<KeyReferences>(), errors)),
         Execute = async (call, request, cancellationToken) =>
         {
             await call.Portkey.SendForEffectAsync(request, cancellationToken);
@@ -230,12 +230,6 @@ public static class IntegrationTools
         Execute = Changed("Workspace access updated."),
     };
 
-    private static Task<PortkeyRequest> Planned(ToolCall call, Func<ToolArguments, KeyReferences, List<FieldError>, PortkeyRequest> plan)
-    {
-        var errors = new List<FieldError>();
-        var request = plan(call.Arguments, call.Service<KeyReferences>(), errors);
-        return errors.Count > 0 ? throw new ToolInputException(errors) : Task.FromResult(request);
-    }
 
     /// <summary>A list update: sent, and answered with what it changed (computed from the read before it).</summary>
     private static Func<ToolCall, PortkeyRequest, CancellationToken, Task<IntegrationChange>> Changed(string message) =>

@@ -31,12 +31,7 @@ public static class VirtualKeyTools
             "dry_run shows the request (key masked), sends nothing." + Deprecation,
         Input = VirtualKeyContracts.Create,
         Output = VirtualKeysJsonContext.Default.CreatedVirtualKey,
-        Plan = (call, _) =>
-        {
-            var errors = new List<FieldError>();
-            var request = VirtualKeyRequests.Create(call.Arguments, call.Service<KeyReferences>(), errors);
-            return errors.Count > 0 ? throw new ToolInputException(errors) : Task.FromResult(request);
-        },
+        Plan = ToolSteps.Checked((call, errors) => VirtualKeyRequests.Create(call.Arguments, call.Service<KeyReferences>(), errors)),
         Execute = async (call, request, cancellationToken) =>
         {
             var answer = await call.Portkey.SendAsync(request, cancellationToken);
