@@ -27,12 +27,20 @@ public static class PolicyFilters
             var result = await next(context, cancellationToken);
             var services = context.Services!;
             result.Tools = [.. result.Tools.Where(tool => HiddenBecause(services, tool.Name, IsReadOnly(tool)) is null)];
+            // Only what is listed gets its schemas built: a switched-off toolset costs nothing, at start-up or here.
+            var catalog = services.GetRequiredService<ToolCatalog>();
+            foreach (var tool in result.Tools)
+            {
+                catalog.Complete(tool.Name);
+            }
+
             return result;
         });
         filters.AddCallToolFilter(next => async (context, cancellationToken) =>
         {
             var services = context.Services!;
             var name = context.Params?.Name ?? string.Empty;
+            services.GetRequiredService<ToolCatalog>().Complete(name);
             var record = new CallRecord(JsonValues.Clean(name), services.GetRequiredService<TimeProvider>().GetUtcNow());
             using var scope = CallRecord.Begin(record);
             CallToolResult? result = null;
