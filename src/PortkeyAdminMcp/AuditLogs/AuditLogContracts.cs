@@ -9,7 +9,7 @@ public static class AuditLogContracts
     /// <summary>The longest range one call asks for: a year, so an agent cannot ask Portkey to scan everything at once.</summary>
     public static readonly TimeSpan LongestRange = TimeSpan.FromDays(366);
 
-    private static StringSchema Filter(string description) => new() { Description = description, MaxLength = 255 };
+    private static StringSchema Filter() => new() { MaxLength = 255 };
 
     public static readonly ToolContract List = new()
     {
@@ -17,20 +17,20 @@ public static class AuditLogContracts
         {
             Properties =
             [
-                new("start_time", DateTime("From (ISO 8601), inclusive.")),
-                new("end_time", DateTime("To (ISO 8601); after start_time, at most 366 days later.")),
-                new("organisation_id", Uuid("Your organisation's UUID (Portkey requires it).")),
-                new("method", new StringSchema { Enum = ["POST", "PUT", "DELETE"], Description = "Only changes are logged." }),
-                new("user_id", Uuid("Who made the change: a user's UUID (list_all_users) or an API key's id.")),
+                new("start_time", DateTime()),
+                new("end_time", DateTime("At most 366 days after start_time.")),
+                new("organisation_id", Uuid()),
+                new("method", new StringSchema { Enum = ["POST", "PUT", "DELETE"] }),
+                new("user_id", Uuid("A user's or API key's id.")),
                 new("user_type", new StringSchema { Enum = ["user", "api_key"] }),
-                new("workspace_id", Filter("Workspace the change was made in.")),
-                new("resource_type", Filter("e.g. workspaces, api-keys, integrations.")),
-                new("action", Filter("e.g. create, update, delete.")),
-                new("uri", Filter("The request path.")),
-                new("request_id", Filter("One request.")),
+                new("workspace_id", Filter()),
+                new("resource_type", Filter()),
+                new("action", Filter()),
+                new("uri", Filter()),
+                new("request_id", Filter()),
                 new("response_status_code", new NumberSchema { Integer = true, Minimum = 100, Maximum = 599 }),
-                new("client_ip", Filter("Caller's IP address.")),
-                new("country", Filter("Caller's country.")),
+                new("client_ip", Filter()),
+                new("country", Filter()),
                 new("page_size", PageSize()),
                 new("current_page", CurrentPage()),
             ],

@@ -64,7 +64,7 @@ public sealed partial class AuditLogEntry
         "x-forwarded-for", "x-forwarded-proto", "x-real-ip", "x-request-id", "x-portkey-workspace", "traceparent",
     };
 
-    /// <summary>An embedded JSON string this long is shown as text (masked by name), not parsed.</summary>
+    /// <summary>An embedded JSON string longer than this is not parsed, and so not shown.</summary>
     private const int MaxParsedChars = 256 * 1024;
 
     public static AuditLogEntry From(AuditLogRecord record) => new()
@@ -109,11 +109,12 @@ public sealed partial class AuditLogEntry
             }
             catch (JsonException)
             {
-                // Not JSON after all: shown as text, masked by name below.
+                // Not JSON after all (or cut short by Portkey): masked whole below.
             }
         }
 
-        return JsonValues.String(SecretRegistry.ScrubSecretProperties(text));
+        // Text that cannot be read field by field cannot be masked field by field: none of it is shown.
+        return text.Length == 0 ? value : JsonValues.String(SecretRegistry.Mask);
     }
 
     private static JsonElement MaskBody(JsonElement value) => value.ValueKind switch

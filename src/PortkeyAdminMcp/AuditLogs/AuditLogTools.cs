@@ -25,9 +25,8 @@ public static class AuditLogTools
         Toolset = Toolsets.Audit,
         Effect = ToolEffect.Read,
         Description = _ =>
-            "Who changed what: the organisation's audit log of POST/PUT/DELETE calls between start_time and end_time " +
-            "(organisation_id required by Portkey). Filter by method, user_id, workspace_id, resource_type, action, uri. " +
-            "Bodies and headers come masked. Pages count from 0. Enterprise, Admin API key only.",
+            "Who changed what: the audit log of write calls between start_time and end_time (ISO 8601), with filters. " +
+            "Bodies and headers come masked. Pages count from 0. Enterprise; Admin key.",
         Input = AuditLogContracts.List,
         Output = AuditLogsJsonContext.Default.PageAuditLogEntry,
         Hints = ToolHints.EnterpriseOnly("Audit logs", "audit_logs.list").With(403,

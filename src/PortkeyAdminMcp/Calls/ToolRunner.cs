@@ -346,7 +346,8 @@ public sealed partial class ToolRunner(
     {
         JsonValueKind.String => JsonValues.String(mask(value.GetString()!)),
         JsonValueKind.Array => JsonValues.Array(value.EnumerateArray().Select(item => MaskStrings(item, mask))),
-        JsonValueKind.Object => JsonValues.Object(value.EnumerateObject().Select(m => new KeyValuePair<string, JsonElement>(m.Name, MaskStrings(m.Value, mask)))),
+        // Names too: an upstream answer copied through (pricing, tags, usage maps) may carry a secret as a key.
+        JsonValueKind.Object => JsonValues.Object(value.EnumerateObject().Select(m => new KeyValuePair<string, JsonElement>(mask(m.Name), MaskStrings(m.Value, mask)))),
         _ => value.Clone(),
     };
 

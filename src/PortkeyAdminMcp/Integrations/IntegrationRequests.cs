@@ -56,6 +56,9 @@ public static class IntegrationRequests
         return Credentials(args, body, references, errors, request => PortkeyRequest.Put([Integrations, args.String("slug")!], request));
     }
 
+    /// <summary>configurations fields that choose where the provider's credentials are sent.</summary>
+    public static readonly string[] EndpointFields = ["custom_host", "azure_foundry_url", "huggingface_base_url", "azure_resource_name"];
+
     /// <summary>The key (literal, ${env:} or ${secret:}), configurations, mappings and pricing, each secret marked by field.</summary>
     private static PortkeyRequest Credentials(ToolArguments args, JsonObject body, KeyReferences references, List<FieldError> errors, Func<JsonObject, PortkeyRequest> build)
     {
@@ -63,6 +66,41 @@ public static class IntegrationRequests
         CopyJson(args, body, "secret_mappings");
         CopyJson(args, body, "pricing_adjustments");
         references.ResolveInto(args, body, errors);
+        var fromEnvironment = args.String("key")?.StartsWith("${env:", StringComparison.Ordinal) == true;
+        if (body["configurations"] is JsonObject credentials)
+        {
+            // A credential in configurations may name a variable as the key may; a vault reference goes in secret_mappings.
+            foreach (var (name, node) in credentials.ToList())
+            {
+                if (IntegrationContracts.PlainConfigurationFields.Contains(name) || node is not JsonValue text || !text.TryGetValue<string>(out var value) ||
+                    !value.StartsWith("${", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var field = "configurations." + name;
+                var (resolved, mapping) = references.Resolve(value, field, errors);
+                if (mapping is not null)
+                {
+                    errors.Add(new FieldError(field, $"cannot be a ${{secret:…}} here; map it with secret_mappings (target_field {field})"));
+                }
+                else if (resolved is not null)
+                {
+                    credentials[name] = resolved;
+                    fromEnvironment = true;
+                }
+            }
+
+            // A variable of this server's environment is the operator's secret, not the agent's: the agent may not also
+            // choose where it is sent. A host given in the same call would let an agent send it to itself.
+            foreach (var endpoint in EndpointFields.Where(credentials.ContainsKey))
+            {
+                if (fromEnvironment)
+                {
+                    errors.Add(new FieldError($"configurations.{endpoint}", "cannot be set in the call that sends a credential from ${env:…}: the server's secret would go where the agent says"));
+                }
+            }
+        }
         var request = build(body).WithSecretField("key");
         if (body["configurations"] is JsonObject configurations)
         {
@@ -83,7 +121,9 @@ public static class IntegrationRequests
     {
         var body = new JsonObject();
         CopyJson(args, body, "models");
-        if (args.Boolean("allow_all_models") is { } allowAll)
+        // Portkey defaults allow_all_models to true when it is left out: a restricted integration would open to every
+        // model. Unless the call changes it, the current setting is sent back as it is.
+        if ((args.Boolean("allow_all_models") ?? current.AllowAllModels) is { } allowAll)
         {
             body["allow_all_models"] = allowAll;
         }
@@ -136,7 +176,12 @@ public static class IntegrationRequests
             foreach (var (path, entry) in IntegrationContracts.Entries(args).Where(e => e.Path != "global_workspace_access"))
             {
                 var slug = slugOf(entry.String("id")!);
-                listed.Add(slug);
+                if (!listed.Add(slug))
+                {
+                    // A UUID and its slug name one workspace: two entries would leave Portkey to pick one.
+                    errors.Add(new FieldError($"{path}.id", $"names workspace {slug} again (as its UUID or its slug)"));
+                }
+
                 before.TryGetValue(slug, out var now);
                 var item = new JsonObject { ["id"] = slug, ["enabled"] = entry.Boolean("enabled") };
                 var limitsChanged = Limits(entry, now, item, path, errors);
@@ -196,6 +241,12 @@ public static class IntegrationRequests
 
         CopyString(args, body, "default_provider_slug");
         var changes = new JsonObject { ["enabled"] = gained, ["disabled"] = lost, ["limits_changed"] = limited, ["unchanged"] = unchanged };
+        if (body["global_workspace_access"] is JsonObject globalAccess)
+        {
+            // Access for every workspace, present and future: the approver must see it as plainly as a list of names.
+            changes["global_workspace_access"] = globalAccess.DeepClone();
+        }
+
         return PortkeyRequest.Put([Integrations, args.String("slug")!, "workspaces"], body).WithChanges(changes);
     }
 

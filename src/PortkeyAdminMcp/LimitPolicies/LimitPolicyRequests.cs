@@ -72,9 +72,16 @@ public static class LimitPolicyRequests
                 body[field] = merged[field]?.DeepClone();
             }
 
-            if (args.IsNull("periodic_reset") || args.IsNull("periodic_reset_days") || args.HasValue("periodic_reset_days"))
+            // A policy resets weekly or monthly, or every N days, or never: setting one clears the other, and null on
+            // the one given clears both (the budget becomes cumulative).
+            if (args.Has("periodic_reset"))
             {
-                // null removes the reset (the policy becomes cumulative); a reset in days replaces a weekly or monthly one.
+                body["periodic_reset"] = args.String("periodic_reset");
+                body["periodic_reset_days"] = null;
+            }
+            else if (args.Has("periodic_reset_days"))
+            {
+                body["periodic_reset_days"] = args.Integer("periodic_reset_days");
                 body["periodic_reset"] = null;
             }
         }

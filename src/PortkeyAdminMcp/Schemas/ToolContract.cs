@@ -37,9 +37,10 @@ public sealed class ToolContract
     }
 
     /// <summary>
-    /// A call's secret masks that call's outputs by value, so a secret that is also an identifier (the provider key
-    /// equal to workspace_id) would hide the identifier from the human who approves or audits the call. Identifiers
-    /// — ids, slugs, enums, dates: any string with a format, pattern or enum — may not carry a secret.
+    /// A call's secret masks that call's outputs by value, so a secret that also appears in a field that is not secret
+    /// (the provider key equal to workspace_id; junk in a secret field equal to part of a vault address) would hide
+    /// that field from the human who approves or audits the call. No string that is not secret, at any depth, may
+    /// carry one of the call's secret values.
     /// </summary>
     private IEnumerable<FieldError> SecretsInIdentifiers(ToolArguments arguments)
     {
@@ -51,11 +52,51 @@ public sealed class ToolContract
 
         foreach (var name in arguments.Names)
         {
-            if (Input.Find(name) is StringSchema { Sensitive: false } schema && (schema.Format != StringFormat.None || schema.Pattern is not null || schema.Enum is not null) &&
-                arguments.String(name) is { } value && secrets.Any(secret => value.Contains(secret, StringComparison.Ordinal)))
+            foreach (var (path, value) in PlainStrings(Input.Find(name), arguments.Raw(name), name))
             {
-                yield return new FieldError(name, "holds the value given as a secret; a secret cannot double as an identifier (it would be masked where a human must read it)");
+                if (secrets.Any(secret => value.Contains(secret, StringComparison.Ordinal)))
+                {
+                    yield return new FieldError(path, "holds a value given as a secret; a secret cannot appear in a field that is not secret (it would be masked where a human must read it)");
+                }
             }
+        }
+    }
+
+    /// <summary>Every string of an argument that its schema does not mark secret, with its path.</summary>
+    private static IEnumerable<(string Path, string Value)> PlainStrings(Schema? schema, JsonElement value, string path)
+    {
+        if (schema is StringSchema { Sensitive: true } or AnySchema { Sensitive: true })
+        {
+            yield break;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                yield return (path, value.GetString()!);
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    foreach (var found in PlainStrings((schema as ArraySchema)?.Items, item, $"{path}[{index++}]"))
+                    {
+                        yield return found;
+                    }
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var member in value.EnumerateObject())
+                {
+                    var child = schema is ObjectSchema map ? map.Find(member.Name) ?? (map.Extra == ExtraProperties.Map ? map.Values : null) : null;
+                    foreach (var found in PlainStrings(child, member.Value, $"{path}.{member.Name}"))
+                    {
+                        yield return found;
+                    }
+                }
+
+                break;
         }
     }
 
@@ -83,6 +124,8 @@ public sealed class ToolContract
         {
             case StringSchema { Sensitive: true } or AnySchema { Sensitive: true } when value.ValueKind != JsonValueKind.Null:
                 found.Add(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
+                // A secret object (a service-account JSON): each string in it (a private key) is a secret of its own.
+                found.AddRange(NestedStrings(value));
                 break;
             case ArraySchema array when value.ValueKind == JsonValueKind.Array:
                 foreach (var item in value.EnumerateArray())
@@ -103,6 +146,14 @@ public sealed class ToolContract
                 break;
         }
     }
+
+    private static IEnumerable<string> NestedStrings(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => value.EnumerateObject().SelectMany(m => NestedStrings(m.Value)),
+        JsonValueKind.Array => value.EnumerateArray().SelectMany(NestedStrings),
+        JsonValueKind.String when value.GetString() is { Length: >= Security.SecretRegistry.MinimumLength } text => [text],
+        _ => [],
+    };
 
     /// <summary>The arguments in the spelling Portkey treats as the same (UUIDs in lower case); only for valid arguments.</summary>
     public ToolArguments Normalize(ToolArguments arguments)
@@ -167,7 +218,7 @@ public sealed class ToolContract
         (StringSchema { Sensitive: true } or AnySchema { Sensitive: true }, not JsonValueKind.Null) => JsonValues.String(Security.SecretRegistry.Mask),
         (_, JsonValueKind.String) => maskText(value.GetString()!) is var masked && masked == value.GetString() ? value : JsonValues.String(masked),
         (_, JsonValueKind.Array) => JsonValues.Array(value.EnumerateArray().Select(item => Masked((schema as ArraySchema)?.Items, item, maskText))),
-        (_, JsonValueKind.Object) => JsonValues.Object(value.EnumerateObject().Select(member => new KeyValuePair<string, JsonElement>(member.Name,
+        (_, JsonValueKind.Object) => JsonValues.Object(value.EnumerateObject().Select(member => new KeyValuePair<string, JsonElement>(maskText(member.Name),
             Masked(schema is ObjectSchema map ? map.Find(member.Name) ?? (map.Extra == ExtraProperties.Map ? map.Values : null) : null, member.Value, maskText)))),
         _ => value,
     };

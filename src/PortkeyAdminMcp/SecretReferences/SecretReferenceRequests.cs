@@ -16,6 +16,9 @@ public static class SecretReferenceRequests
 {
     private const string Path = "secret-references";
 
+    /// <summary>auth_config fields that choose which vault the credentials are presented to.</summary>
+    public static readonly string[] EndpointFields = ["vault_addr", "azure_vault_url"];
+
     public static PortkeyRequest List(ToolArguments args)
     {
         var query = PageQuery.Filtered(args, PageNaming.Snake, null, "manager_type", "search");
@@ -85,6 +88,15 @@ public static class SecretReferenceRequests
             }
 
             body["auth_config"] = auth;
+            // A variable of this server's environment is the operator's secret: the agent may not also choose the vault
+            // it is presented to, or it could send the secret to itself.
+            if (config.EnumerateObject().Any(m => m.Value.GetString()!.StartsWith("${env:", StringComparison.Ordinal)))
+            {
+                foreach (var endpoint in EndpointFields.Where(auth.ContainsKey))
+                {
+                    errors.Add(new FieldError($"auth_config.{endpoint}", "cannot be set in the call that sends a credential from ${env:…}: the server's secret would go where the agent says"));
+                }
+            }
         }
 
         var request = build(body);

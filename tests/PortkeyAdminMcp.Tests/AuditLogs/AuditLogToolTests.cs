@@ -41,7 +41,8 @@ public class AuditLogToolTests : StubbedServerTest
         PortkeyStub.AssertJsonEqual("""{"name":"OpenAI","ai_provider_id":"openai","key":"[REDACTED]","configurations":"[REDACTED]"}""", System.Text.Json.Nodes.JsonNode.Parse(created.GetProperty("request_body").GetRawText()));
         PortkeyStub.AssertJsonEqual("""{"content-type":"application/json","x-portkey-api-key":"[REDACTED]","authorization":"[REDACTED]"}""", System.Text.Json.Nodes.JsonNode.Parse(created.GetProperty("request_headers").GetRawText()));
         Assert.Equal(200, page.GetProperty("items")[1].GetProperty("response_status_code").GetInt32());
-        Assert.Equal("not json", page.GetProperty("items")[1].GetProperty("request_body").GetString());
+        // Text that cannot be read field by field is not shown at all.
+        Assert.Equal("[REDACTED]", page.GetProperty("items")[1].GetProperty("request_body").GetString());
         foreach (var secret in new[] { "sk-live-abcdef123456", "pk-admin-xyz", "t0k3n" })
         {
             Assert.DoesNotContain(secret, JsonSerializer.Serialize(result), StringComparison.Ordinal);

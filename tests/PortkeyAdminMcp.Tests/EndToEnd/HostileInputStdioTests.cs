@@ -199,8 +199,10 @@ public class HostileInputStdioTests
         Assert.Contains("method=tools/call tool=create_virtual_key", errors, StringComparison.Ordinal);
         Assert.DoesNotContain(providerKey, errors, StringComparison.Ordinal);
         Assert.DoesNotContain(PortkeyStub.ApiKey, errors, StringComparison.Ordinal);
-        // The key went where it belongs: "\u006b\u0065\u0079" is "key" once decoded, so both valid calls sent it.
-        Assert.Equal(2, portkey.Count("POST", "virtual-keys"));
+        // The key went where it belongs: "\u006b\u0065\u0079" is "key" once decoded, so that call sent it. The call that
+        // also put it in name and note was refused: Portkey would have stored it there in clear.
+        Assert.Equal(1, portkey.Count("POST", "virtual-keys"));
+        Assert.Contains("name: holds a value given as a secret", stdout.ToString(), StringComparison.Ordinal);
         Assert.All(portkey.Requests, r => Assert.Contains(providerKey, r.RequestMessage.Body!, StringComparison.Ordinal));
     }
 

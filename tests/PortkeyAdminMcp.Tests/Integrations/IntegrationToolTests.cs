@@ -62,6 +62,37 @@ public class IntegrationToolTests : StubbedServerTest
     }
 
     [Fact]
+    public async Task A_credential_in_configurations_may_come_from_the_environment_but_never_with_a_host_the_agent_names()
+    {
+        Portkey.Reply("POST", "integrations", 200, """{"id":"i-4","slug":"bedrock-prod"}""");
+
+        await OkAsync("create_integration", """
+            {"name":"Bedrock","ai_provider_id":"bedrock","configurations":{"aws_auth_type":"accessKey","aws_region":"us-east-1","aws_secret_access_key":"${env:PK_TEST_INTEGRATION_OPENAI_KEY}"}}
+            """);
+        var steered = await Server.CallAsync("create_integration", """
+            {"name":"x","ai_provider_id":"openai","key":"${env:PK_TEST_INTEGRATION_OPENAI_KEY}","configurations":{"custom_host":"https://attacker.example"}}
+            """);
+        var blinded = await Server.CallAsync("create_integration", """
+            {"name":"x","ai_provider_id":"openai","key":"literal-key-0001","configurations":{"custom_host":"https://attacker.example","x_pad":"attacker.example"}}
+            """);
+
+        Assert.Contains($"\"aws_secret_access_key\":\"{EnvKey}\"", Portkey.Single("POST", "integrations").RequestMessage.Body!, StringComparison.Ordinal);
+        Assert.Contains("configurations.custom_host: cannot be set in the call that sends a credential from ${env:…}", InProcessServer.Text(steered), StringComparison.Ordinal);
+        Assert.Contains("configurations.custom_host: holds a value given as a secret", InProcessServer.Text(blinded), StringComparison.Ordinal);
+        Assert.Single(Portkey.Requests);
+    }
+
+    [Fact]
+    public async Task A_secret_an_upstream_puts_in_a_property_name_is_masked_too()
+    {
+        Portkey.Reply("GET", "integrations/odd", 200, "{\"slug\":\"odd\",\"pricing_adjustments\":{\"multiplier\":{\"" + PortkeyStub.ApiKey + "\":1}}}");
+
+        var integration = await OkAsync("get_integration", """{"slug":"odd"}""");
+
+        Assert.DoesNotContain(PortkeyStub.ApiKey, integration.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_from_a_secret_reference_sends_no_key_but_a_mapping()
     {
         Portkey.Reply("POST", "integrations", 200, """{"id":"i-2","slug":"anthropic-org"}""");
@@ -92,7 +123,7 @@ public class IntegrationToolTests : StubbedServerTest
     }
 
     private const string CurrentModels = """
-        {"total":3,"models":[{"slug":"gpt-4o","enabled":true},{"slug":"gpt-4","enabled":"1"},{"slug":"o1","enabled":false,"is_custom":0}]}
+        {"total":3,"allow_all_models":false,"models":[{"slug":"gpt-4o","enabled":true},{"slug":"gpt-4","enabled":"1"},{"slug":"o1","enabled":false,"is_custom":0}]}
         """;
 
     [Fact]
@@ -112,7 +143,8 @@ public class IntegrationToolTests : StubbedServerTest
         PortkeyStub.AssertJsonEqual(Changes, System.Text.Json.Nodes.JsonNode.Parse(preview.GetProperty("request").GetProperty("changes").GetRawText()));
         PortkeyStub.AssertJsonEqual(Changes, System.Text.Json.Nodes.JsonNode.Parse(result.GetProperty("changes").GetRawText()));
         PortkeyStub.AssertJsonEqual("""
-            {"models":[{"slug":"gpt-4","enabled":false},{"slug":"o1","enabled":true},{"slug":"ft-support","enabled":true,"is_custom":true,"is_finetune":true,"base_model_slug":"gpt-4o"}]}
+            {"models":[{"slug":"gpt-4","enabled":false},{"slug":"o1","enabled":true},{"slug":"ft-support","enabled":true,"is_custom":true,"is_finetune":true,"base_model_slug":"gpt-4o"}],
+             "allow_all_models":false}
             """, PortkeyStub.Body(Portkey.Single("PUT", "integrations/openai-org/models")));
     }
 
@@ -148,6 +180,10 @@ public class IntegrationToolTests : StubbedServerTest
               {"id":"ml-team","enabled":true,"credit_limit":300},
               {"id":"ops","enabled":false}]}
             """);
+        var twice = await Server.CallAsync("update_integration_workspaces", $$"""
+            {"slug":"openai-org","workspaces":[{"id":"{{ResearchId}}","enabled":true},{"id":"research","enabled":false}]}
+            """);
+        Assert.Contains("workspaces[1].id: names workspace research again (as its UUID or its slug)", InProcessServer.Text(twice), StringComparison.Ordinal);
 
         PortkeyStub.AssertJsonEqual("""
             {"workspaces":[

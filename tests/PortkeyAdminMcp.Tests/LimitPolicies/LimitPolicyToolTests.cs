@@ -106,13 +106,25 @@ public class LimitPolicyToolTests : StubbedServerTest
     }
 
     [Fact]
+    public async Task A_reset_in_days_replaces_a_monthly_one_and_clears_it()
+    {
+        Portkey.Reply("GET", $"policies/usage-limits/{Id}", 200, UsagePolicy);
+        Portkey.Reply("PUT", $"policies/usage-limits/{Id}", 200, "{}");
+
+        await OkAsync("update_usage_limit", $$"""{"id":"{{Id}}","periodic_reset_days":10}""");
+
+        PortkeyStub.AssertJsonEqual("""{"credit_limit":500,"alert_threshold":400,"periodic_reset_days":10,"periodic_reset":null}""",
+            PortkeyStub.Body(Portkey.Requests.Single(r => r.RequestMessage.Method == "PUT")));
+    }
+
+    [Fact]
     public async Task A_null_reset_makes_the_budget_cumulative_and_a_rename_needs_no_read()
     {
         Portkey.Reply("GET", $"policies/usage-limits/{Id}", 200, UsagePolicy);
         Portkey.Reply("PUT", $"policies/usage-limits/{Id}", 200, "{}");
 
         await OkAsync("update_usage_limit", $$"""{"id":"{{Id}}","periodic_reset":null}""");
-        PortkeyStub.AssertJsonEqual("""{"credit_limit":500,"alert_threshold":400,"periodic_reset":null}""",
+        PortkeyStub.AssertJsonEqual("""{"credit_limit":500,"alert_threshold":400,"periodic_reset":null,"periodic_reset_days":null}""",
             PortkeyStub.Body(Portkey.Requests.Single(r => r.RequestMessage.Method == "PUT")));
 
         Portkey.Server.ResetLogEntries();

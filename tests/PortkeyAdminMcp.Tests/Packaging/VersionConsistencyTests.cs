@@ -7,18 +7,7 @@ namespace PortkeyAdminMcp.Tests.Packaging;
 /// <summary>One version everywhere: a mismatch fails MCP Registry validation and confuses every dnx user.</summary>
 public class VersionConsistencyTests
 {
-    private static readonly string s_root = FindRoot();
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PortkeyAdminMcp.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+    private static readonly string s_root = Support.Repository.Root;
 
     private static string Read(params string[] path) => File.ReadAllText(Path.Combine([s_root, .. path]));
 

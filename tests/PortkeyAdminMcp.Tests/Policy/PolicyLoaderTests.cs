@@ -23,6 +23,19 @@ public sealed class PolicyLoaderTests
         return [.. problems.Select(p => p.ToString())];
     }
 
+    /// <summary>Every policy the README shows is one this server loads: a user copies them as they are.</summary>
+    [Fact]
+    public void Every_policy_example_in_the_readme_loads()
+    {
+        var readme = File.ReadAllText(Path.Combine(Support.Repository.Root, "README.md"));
+        var examples = System.Text.RegularExpressions.Regex.Matches(readme, "```yaml\n(version: \"1\"\n.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value).ToList();
+
+        Assert.True(examples.Count >= 2, $"found {examples.Count} policy examples");
+        Assert.All(examples, example => Valid(example));
+        Assert.Contains(examples, example => example.Contains("update_integration_workspaces:", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Reads_the_shape_of_Intercepts_own_sample_adapted_to_this_servers_tools()
     {

