@@ -160,6 +160,20 @@ public static class ToolSteps
             return Page.From([.. (answer.Data ?? []).Select(shape)], answer.Total, call.Arguments.Integer("page_size") ?? sentSize, call.Arguments.Integer("current_page") ?? 0);
         };
 
+    /// <summary>
+    /// An execution for an update whose answer is only "done": sent, then the record read back (Portkey answers ids
+    /// or {}), and the result shaped from it — the record is null when the read-back failed, as the message says.
+    /// </summary>
+    public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> SendAndReadBack<TRecord, TResult>(
+        Func<ToolArguments, PortkeyRequest> get, JsonTypeInfo<TRecord> record, Func<ToolCall, string, TRecord?, TResult> shape)
+        where TRecord : class =>
+        async (call, request, cancellationToken) =>
+        {
+            await call.Portkey.SendForEffectAsync(request, cancellationToken);
+            var (after, message) = await call.Portkey.ReadBackAsync(get(call.Arguments), record, cancellationToken);
+            return shape(call, message, after);
+        };
+
     /// <summary>An execution for a write whose answer says nothing more than "done" (a delete): any 2xx is success.</summary>
     public static Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Send<TResult>(Func<ToolCall, TResult> shape) =>
         async (call, request, cancellationToken) =>

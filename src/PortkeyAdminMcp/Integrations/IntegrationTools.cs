@@ -90,18 +90,13 @@ public static class IntegrationTools
         Output = IntegrationsJsonContext.Default.IntegrationChange,
         Hints = s_hints,
         Plan = ToolSteps.Checked((call, errors) => IntegrationRequests.Update(call.Arguments, call.Service<KeyReferences>(), errors)),
-        Execute = async (call, request, cancellationToken) =>
+        Execute = ToolSteps.SendAndReadBack(IntegrationRequests.Get, IntegrationsJsonContext.Default.IntegrationRecord, (call, message, after) => new IntegrationChange
         {
-            await call.Portkey.SendForEffectAsync(request, cancellationToken);
-            var (after, message) = await call.Portkey.ReadBackAsync(IntegrationRequests.Get(call.Arguments), IntegrationsJsonContext.Default.IntegrationRecord, cancellationToken);
-            return new IntegrationChange
-            {
-                Message = message,
-                Slug = call.Arguments.String("slug"),
-                UpdatedFields = call.ChangedFields("slug"),
-                Integration = after is null ? null : IntegrationDetails.From(after),
-            };
-        },
+            Message = message,
+            Slug = call.Arguments.String("slug"),
+            UpdatedFields = call.ChangedFields("slug"),
+            Integration = after is null ? null : IntegrationDetails.From(after),
+        }),
     };
 
     public static readonly ToolDeclaration<DeletedRecord> Delete = new()

@@ -90,18 +90,13 @@ public static class LimitPolicyTools
             var request = LimitPolicyRequests.UpdateUsage(call.Arguments, current, errors);
             return errors.Count > 0 ? throw new ToolInputException(errors) : request;
         },
-        Execute = async (call, request, cancellationToken) =>
+        Execute = ToolSteps.SendAndReadBack(args => Get(Usage, args), LimitPoliciesJsonContext.Default.UsageLimitPolicyRecord, (call, message, after) => new PolicyChange<UsageLimitPolicy>
         {
-            await call.Portkey.SendForEffectAsync(request, cancellationToken);
-            var (after, message) = await call.Portkey.ReadBackAsync(Get(Usage, call.Arguments), LimitPoliciesJsonContext.Default.UsageLimitPolicyRecord, cancellationToken);
-            return new PolicyChange<UsageLimitPolicy>
-            {
-                Message = message,
-                Id = call.Arguments.String("id"),
-                UpdatedFields = call.ChangedFields("id"),
-                Policy = after is null ? null : UsageLimitPolicy.From(after),
-            };
-        },
+            Message = message,
+            Id = call.Arguments.String("id"),
+            UpdatedFields = call.ChangedFields("id"),
+            Policy = after is null ? null : UsageLimitPolicy.From(after),
+        }),
     };
 
     public static readonly ToolDeclaration<DeletedRecord> DeleteUsage = new()
@@ -215,18 +210,13 @@ public static class LimitPolicyTools
         Output = LimitPoliciesJsonContext.Default.PolicyChangeRateLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(LimitPolicyRequests.UpdateRate),
-        Execute = async (call, request, cancellationToken) =>
+        Execute = ToolSteps.SendAndReadBack(args => Get(Rate, args), LimitPoliciesJsonContext.Default.RateLimitPolicyRecord, (call, message, after) => new PolicyChange<RateLimitPolicy>
         {
-            await call.Portkey.SendForEffectAsync(request, cancellationToken);
-            var (after, message) = await call.Portkey.ReadBackAsync(Get(Rate, call.Arguments), LimitPoliciesJsonContext.Default.RateLimitPolicyRecord, cancellationToken);
-            return new PolicyChange<RateLimitPolicy>
-            {
-                Message = message,
-                Id = call.Arguments.String("id"),
-                UpdatedFields = call.ChangedFields("id", "target"),
-                Policy = after is null ? null : RateLimitPolicy.From(after),
-            };
-        },
+            Message = message,
+            Id = call.Arguments.String("id"),
+            UpdatedFields = call.ChangedFields("id", "target"),
+            Policy = after is null ? null : RateLimitPolicy.From(after),
+        }),
     };
 
     public static readonly ToolDeclaration<DeletedRecord> DeleteRate = new()

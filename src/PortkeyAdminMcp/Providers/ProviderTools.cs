@@ -107,18 +107,13 @@ public static class ProviderTools
             var request = ProviderRequests.Update(args, current, errors);
             return errors.Count > 0 ? throw new ToolInputException(errors) : request;
         },
-        Execute = async (call, request, cancellationToken) =>
+        Execute = ToolSteps.SendAndReadBack(ProviderRequests.Get, VirtualKeysJsonContext.Default.VirtualKeyRecord, (call, message, after) => new ProviderChange
         {
-            await call.Portkey.SendForEffectAsync(request, cancellationToken);
-            var (after, message) = await call.Portkey.ReadBackAsync(ProviderRequests.Get(call.Arguments), VirtualKeysJsonContext.Default.VirtualKeyRecord, cancellationToken);
-            return new ProviderChange
-            {
-                Message = message,
-                Slug = call.Arguments.String("slug"),
-                UpdatedFields = call.ChangedFields("slug", "workspace_id"),
-                Provider = after is null ? null : VirtualKeyDetails.From(after),
-            };
-        },
+            Message = message,
+            Slug = call.Arguments.String("slug"),
+            UpdatedFields = call.ChangedFields("slug", "workspace_id"),
+            Provider = after is null ? null : VirtualKeyDetails.From(after),
+        }),
     };
 
     public static readonly ToolDeclaration<DeletedRecord> Delete = new()

@@ -98,18 +98,13 @@ public static class SecretReferenceTools
             var request = SecretReferenceRequests.Update(call.Arguments, call.Service<KeyReferences>(), errors);
             return errors.Count > 0 ? throw new ToolInputException(errors) : request;
         },
-        Execute = async (call, request, cancellationToken) =>
+        Execute = ToolSteps.SendAndReadBack(SecretReferenceRequests.Get, SecretReferencesJsonContext.Default.SecretReferenceRecord, (call, message, after) => new SecretReferenceChange
         {
-            await call.Portkey.SendForEffectAsync(request, cancellationToken);
-            var (after, message) = await call.Portkey.ReadBackAsync(SecretReferenceRequests.Get(call.Arguments), SecretReferencesJsonContext.Default.SecretReferenceRecord, cancellationToken);
-            return new SecretReferenceChange
-            {
-                Message = message,
-                Id = call.Arguments.String("id"),
-                UpdatedFields = call.ChangedFields("id"),
-                SecretReference = after is null ? null : SecretReferenceDetails.From(after),
-            };
-        },
+            Message = message,
+            Id = call.Arguments.String("id"),
+            UpdatedFields = call.ChangedFields("id"),
+            SecretReference = after is null ? null : SecretReferenceDetails.From(after),
+        }),
     };
 
     public static readonly ToolDeclaration<DeletedRecord> Delete = new()

@@ -24,12 +24,8 @@ public sealed class PlatformScenarioStdioTests : IAsyncLifetime
 
     private readonly PortkeyStub _portkey = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("pk-platform-").FullName;
-    private readonly ConcurrentQueue<string> _stderr = new();
     private readonly List<CallToolResult> _results = [];
-    private readonly List<string> _prompts = [];
-    private System.Diagnostics.Process _process = null!;
-    private TeeStream _stdout = null!;
-    private McpClient _client = null!;
+    private TracedServer _server = null!;
 
     public async Task InitializeAsync()
     {
@@ -57,7 +53,7 @@ public sealed class PlatformScenarioStdioTests : IAsyncLifetime
                 rules:
                   - {name: integrations are deleted by a human, action: require_approval}
             """);
-        _process = ServerExecutable.Start(new Dictionary<string, string?>
+        _server = await TracedServer.StartAsync(new Dictionary<string, string?>
         {
             ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
             ["PORTKEY_BASE_URL"] = _portkey.BaseUrl,
@@ -66,50 +62,19 @@ public sealed class PlatformScenarioStdioTests : IAsyncLifetime
             ["OPENAI_API_KEY"] = OpenAiKey,
             ["PORTKEY_MCP_POLICY"] = policy,
             ["PORTKEY_MCP_AUDIT_LOG"] = Path.Combine(_directory, "audit.jsonl"),
-            ["Logging__LogLevel__Default"] = "Trace",
         });
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _stderr.Enqueue(e.Data);
-            }
-        };
-        _process.BeginErrorReadLine();
-        _stdout = new TeeStream(_process.StandardOutput.BaseStream);
-        _client = await McpClient.CreateAsync(
-            new StreamClientTransport(_process.StandardInput.BaseStream, _stdout),
-            new McpClientOptions
-            {
-                Handlers = new McpClientHandlers
-                {
-                    ElicitationHandler = (request, _) =>
-                    {
-                        _prompts.Add(request?.Message ?? string.Empty);
-                        return ValueTask.FromResult(new ElicitResult { Action = "accept" });
-                    },
-                },
-            },
-            cancellationToken: Bounded.Token());
     }
 
     public async Task DisposeAsync()
     {
-        await _client.DisposeAsync();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync(Bounded.Token());
-        _process.Dispose();
+        await _server.DisposeAsync();
         _portkey.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
     private async Task<JsonElement> OkAsync(string tool, string json)
     {
-        var result = await _client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token());
+        var result = await _server.Client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token());
         _results.Add(result);
         Assert.True(result.IsError is not true, InProcessServer.Text(result));
         return result.StructuredContent!.Value;
@@ -129,9 +94,7 @@ public sealed class PlatformScenarioStdioTests : IAsyncLifetime
             {"name":"OpenAI org RPM","conditions":[{"key":"provider","value":"openai-ml"}],"group_by":[{"key":"api_key"}],"type":"requests","unit":"rpm","value":600}
             """);
         var audit = await OkAsync("list_audit_logs", $$"""{"start_time":"2026-12-02T00:00:00Z","end_time":"2026-12-03T00:00:00Z","organisation_id":"{{Organisation}}"}""");
-        await _client.DisposeAsync();
-        _process.StandardInput.Close();
-        await _process.WaitForExitAsync(Bounded.Token());
+        await _server.ExitAsync();
 
         Assert.Equal(("openai-platform", "openai-ml", PolicyId), (integration.GetProperty("slug").GetString(), provider.GetProperty("slug").GetString(), rateLimit.GetProperty("id").GetString()));
         PortkeyStub.AssertJsonEqual($$"""{"enabled":["{{Slug}}"],"disabled":[],"limits_changed":[],"unchanged":0}""",
@@ -148,22 +111,22 @@ public sealed class PlatformScenarioStdioTests : IAsyncLifetime
             {"workspaces":[{"id":"{{Slug}}","enabled":true,"usage_limits":[{"type":"cost","credit_limit":500,"alert_threshold":400,"periodic_reset":"monthly"}]}],"create_default_provider":false}
             """, PortkeyStub.Body(_portkey.Single("PUT", "integrations/openai-platform/workspaces")));
         // The human saw what changes before it was sent.
-        var prompt = Assert.Single(_prompts);
+        var prompt = Assert.Single(_server.Prompts);
         Assert.Contains("PUT " + _portkey.BaseUrl + "/integrations/openai-platform/workspaces", prompt, StringComparison.Ordinal);
         Assert.Contains($"Changes: {{\"enabled\":[\"{Slug}\"]", prompt, StringComparison.Ordinal);
         Assert.Equal("[REDACTED]", audit.GetProperty("items")[0].GetProperty("request_body").GetProperty("key").GetString());
 
         var places = new Dictionary<string, string>
         {
-            ["stdout"] = _stdout.Captured,
-            ["stderr"] = string.Join('\n', _stderr),
+            ["stdout"] = _server.Stdout.Captured,
+            ["stderr"] = string.Join('\n', _server.Stderr),
             ["audit log"] = await File.ReadAllTextAsync(Path.Combine(_directory, "audit.jsonl")),
             ["results"] = string.Join('\n', _results.Select(r => JsonSerializer.Serialize(r, ModelContextProtocol.McpJsonUtilities.DefaultOptions))),
-            ["approval prompts"] = string.Join('\n', _prompts),
+            ["approval prompts"] = string.Join('\n', _server.Prompts),
         };
         Assert.All(places, place => Assert.All(Secrets, secret =>
             Assert.False(place.Value.Contains(secret, StringComparison.Ordinal), $"{place.Key} contains {secret[..12]}…")));
         Assert.Equal(5, places["audit log"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains(_stderr, line => line.Contains("tools/call", StringComparison.Ordinal));
+        Assert.Contains(_server.Stderr, line => line.Contains("tools/call", StringComparison.Ordinal));
     }
 }

@@ -25,12 +25,8 @@ public sealed class SecretsSweepTests : IAsyncLifetime
 
     private readonly PortkeyStub _portkey = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("pk-sweep-").FullName;
-    private readonly ConcurrentQueue<string> _stderr = new();
     private readonly List<CallToolResult> _results = [];
-    private readonly List<string> _prompts = [];
-    private System.Diagnostics.Process _process = null!;
-    private TeeStream _stdout = null!;
-    private McpClient _client = null!;
+    private TracedServer _server = null!;
 
     public async Task InitializeAsync()
     {
@@ -54,7 +50,7 @@ public sealed class SecretsSweepTests : IAsyncLifetime
                 rules:
                   - {name: no deletions, action: deny}
             """);
-        _process = ServerExecutable.Start(new Dictionary<string, string?>
+        _server = await TracedServer.StartAsync(new Dictionary<string, string?>
         {
             ["PORTKEY_API_KEY"] = PortkeyStub.ApiKey,
             ["PORTKEY_BASE_URL"] = _portkey.BaseUrl,
@@ -64,49 +60,18 @@ public sealed class SecretsSweepTests : IAsyncLifetime
             ["SWEEP_OPENAI_KEY"] = EnvProviderKey,
             ["PORTKEY_MCP_POLICY"] = policy,
             ["PORTKEY_MCP_AUDIT_LOG"] = Path.Combine(_directory, "audit.jsonl"),
-            ["Logging__LogLevel__Default"] = "Trace",
         });
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _stderr.Enqueue(e.Data);
-            }
-        };
-        _process.BeginErrorReadLine();
-        _stdout = new TeeStream(_process.StandardOutput.BaseStream);
-        _client = await McpClient.CreateAsync(
-            new StreamClientTransport(_process.StandardInput.BaseStream, _stdout),
-            new McpClientOptions
-            {
-                Handlers = new McpClientHandlers
-                {
-                    ElicitationHandler = (request, _) =>
-                    {
-                        _prompts.Add(request?.Message ?? string.Empty);
-                        return ValueTask.FromResult(new ElicitResult { Action = "accept" });
-                    },
-                },
-            },
-            cancellationToken: Bounded.Token());
     }
 
     public async Task DisposeAsync()
     {
-        await _client.DisposeAsync();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync(Bounded.Token());
-        _process.Dispose();
+        await _server.DisposeAsync();
         _portkey.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
     private async Task CallAsync(string tool, string json) =>
-        _results.Add(await _client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token()));
+        _results.Add(await _server.Client.CallToolAsync(tool, InProcessServer.Arguments(json), cancellationToken: Bounded.Token()));
 
     [Fact]
     public async Task No_secret_appears_on_stdout_stderr_in_the_audit_log_or_in_any_result()
@@ -120,26 +85,23 @@ public sealed class SecretsSweepTests : IAsyncLifetime
         await CallAsync("create_virtual_key", $$"""{"name":"x","provider":"openai","key":"{{ProviderKey}}","extra":"{{ProviderKey}}"}""");
         await CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}","why":"{{ProviderKey}}"}""");
         await CallAsync("delete_api_key", $$"""{"id":"{{LiveApiKey.Id}}"}""");
-        await _client.DisposeAsync();
-        // Like a client quitting: stdin closes and the server exits, flushing whatever it still had to say.
-        _process.StandardInput.Close();
-        await _process.WaitForExitAsync(Bounded.Token());
+        await _server.ExitAsync();
 
         // The scenario really ran: secrets were delivered to files, Portkey got the provider keys, the user was asked.
         Assert.Equal(2, Directory.GetFiles(Path.Combine(_directory, "secrets")).Length);
         Assert.Contains(ProviderKey, _portkey.Single("POST", "virtual-keys").RequestMessage.Body!, StringComparison.Ordinal);
         Assert.Contains(EnvProviderKey, _portkey.Single("PUT", $"virtual-keys/{Slug}").RequestMessage.Body!, StringComparison.Ordinal);
-        Assert.Single(_prompts);
+        Assert.Single(_server.Prompts);
         Assert.Equal(9, _results.Count);
-        Assert.Contains(_stderr, line => line.Contains("tools/call", StringComparison.Ordinal));
+        Assert.Contains(_server.Stderr, line => line.Contains("tools/call", StringComparison.Ordinal));
 
         var places = new Dictionary<string, string>
         {
-            ["stdout"] = _stdout.Captured,
-            ["stderr"] = string.Join('\n', _stderr),
+            ["stdout"] = _server.Stdout.Captured,
+            ["stderr"] = string.Join('\n', _server.Stderr),
             ["audit log"] = await File.ReadAllTextAsync(Path.Combine(_directory, "audit.jsonl")),
             ["results"] = string.Join('\n', _results.Select(r => JsonSerializer.Serialize(r, ModelContextProtocol.McpJsonUtilities.DefaultOptions))),
-            ["approval prompts"] = string.Join('\n', _prompts),
+            ["approval prompts"] = string.Join('\n', _server.Prompts),
         };
         Assert.All(places, place => Assert.All(Secrets, secret =>
             Assert.False(place.Value.Contains(secret, StringComparison.Ordinal), $"{place.Key} contains {secret[..12]}…")));
