@@ -37,7 +37,7 @@ public static class ApiKeyTools
             "alert_threshold is a percent of credit_limit; Portkey stores the amount. Works at once. " + env.SecretDelivery("The secret") +
             " dry_run shows the request, sends nothing.",
         Input = ApiKeyContracts.Create,
-        Output = ApiKeysJsonContext.Default.CreatedApiKey,
+        Output = static () => ApiKeysJsonContext.Default.CreatedApiKey,
         Plan = ToolSteps.Plan(ApiKeyRequests.Create),
         Execute = async (call, request, cancellationToken) =>
         {
@@ -77,7 +77,7 @@ public static class ApiKeyTools
             "else current credit limit, a new credit limit keeps the alert percent. Type and owner are fixed; the secret " +
             "is not rotated. Takes effect at once; can remove access. Returns the key read back.",
         Input = ApiKeyContracts.Update,
-        Output = ApiKeysJsonContext.Default.UpdatedApiKey,
+        Output = static () => ApiKeysJsonContext.Default.UpdatedApiKey,
         Plan = async (call, cancellationToken) =>
         {
             var args = call.Arguments;
@@ -106,7 +106,7 @@ public static class ApiKeyTools
             "Read an API key: type, status (active, exhausted, expired), scopes, limits (alert also as percent), " +
             "defaults, emails, expiry, rotation policy. The secret is never returned, only a masked form.",
         Input = ApiKeyContracts.Get,
-        Output = ApiKeysJsonContext.Default.ApiKeyDetails,
+        Output = static () => ApiKeysJsonContext.Default.ApiKeyDetails,
         Plan = ToolSteps.Plan(args => ApiKeyRequests.Get(args.String("id")!)),
         Execute = ToolSteps.Read(ApiKeysJsonContext.Default.ApiKeyRecord, ApiKeyDetails.From),
     };
@@ -121,7 +121,7 @@ public static class ApiKeyTools
             "List API keys, as get_api_key shows them, optionally of one workspace. Pages count from 0; the result " +
             "has total and has_more. Without page_size Portkey returns all.",
         Input = ApiKeyContracts.List,
-        Output = ApiKeysJsonContext.Default.PageApiKeyDetails,
+        Output = static () => ApiKeysJsonContext.Default.PageApiKeyDetails,
         Plan = ToolSteps.Plan(ApiKeyRequests.List),
         Execute = ToolSteps.List(ApiKeysJsonContext.Default.PageRecordApiKeyRecord, ApiKeyDetails.From),
     };
@@ -136,7 +136,7 @@ public static class ApiKeyTools
             "Delete (revoke) an API key: requests using it fail from then on. Cannot be undone; check with " +
             "get_api_key first. dry_run shows the request, sends nothing.",
         Input = ApiKeyContracts.Delete,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Plan = ToolSteps.Plan(ApiKeyRequests.Delete),
         Execute = ToolSteps.Send(call =>
         {
@@ -155,7 +155,7 @@ public static class ApiKeyTools
             "Issue a new secret for an API key (same id, scopes, limits); the old one works until " +
             "key_transition_expires_at. " + env.SecretDelivery("The new secret") + " Never retried automatically.",
         Input = ApiKeyContracts.Rotate,
-        Output = ApiKeysJsonContext.Default.RotatedApiKey,
+        Output = static () => ApiKeysJsonContext.Default.RotatedApiKey,
         Plan = ToolSteps.Plan(ApiKeyRequests.Rotate),
         Execute = async (call, request, cancellationToken) =>
         {

@@ -67,7 +67,7 @@ public static class ApprovalTools
                 Required = ["approval_id"],
             },
         },
-        Output = ApprovalsJsonContext.Default.AwaitedApproval,
+        Output = static () => ApprovalsJsonContext.Default.AwaitedApproval,
         OfferedWhen = OfferedWhere,
         Run = RunAsync,
     };

@@ -28,7 +28,7 @@ public static class AuditLogTools
             "Who changed what: the audit log of write calls between start_time and end_time (ISO 8601), with filters. " +
             "Bodies and headers come masked. Pages count from 0. Enterprise; Admin key.",
         Input = AuditLogContracts.List,
-        Output = AuditLogsJsonContext.Default.PageAuditLogEntry,
+        Output = static () => AuditLogsJsonContext.Default.PageAuditLogEntry,
         Hints = ToolHints.EnterpriseOnly("Audit logs", "audit_logs.list").With(403,
             "Audit logs are a Portkey Enterprise feature: on other plans Portkey answers 403 whatever the key. On Enterprise they need an " +
             "Admin (organisation) API key with audit_logs.list; a workspace key is refused whatever its scopes.")

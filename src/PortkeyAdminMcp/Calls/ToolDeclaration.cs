@@ -90,11 +90,12 @@ public interface ILocalTool
 /// <summary>A local tool whose result is a <typeparamref name="TResult"/>.</summary>
 public sealed class LocalToolDeclaration<TResult> : ToolDeclaration, ILocalTool
 {
-    public required JsonTypeInfo<TResult> Output { get; init; }
+    /// <summary>The result's JSON contract, fetched when first needed: creating 60-odd contracts at start-up cost start-up time.</summary>
+    public required Func<JsonTypeInfo<TResult>> Output { get; init; }
 
     public required Func<ToolCall, CancellationToken, Task<TResult>> Run { get; init; }
 
-    public override JsonTypeInfo OutputType => Output;
+    public override JsonTypeInfo OutputType => Output();
 
     public override Task<PortkeyRequest> PlanAsync(ToolCall call, CancellationToken cancellationToken) =>
         throw new InvalidOperationException($"{Name} sends nothing to Portkey and has no plan.");
@@ -103,13 +104,14 @@ public sealed class LocalToolDeclaration<TResult> : ToolDeclaration, ILocalTool
         throw new InvalidOperationException($"{Name} sends nothing to Portkey.");
 
     async Task<CallToolResult> ILocalTool.RunAsync(ToolCall call, CancellationToken cancellationToken) =>
-        ToolResults.Success(await Run(call, cancellationToken), Output);
+        ToolResults.Success(await Run(call, cancellationToken), Output());
 }
 
 /// <summary>A tool whose successful result is a <typeparamref name="TResult"/>, serialised by its source-generated contract.</summary>
 public sealed class ToolDeclaration<TResult> : ToolDeclaration
 {
-    public required JsonTypeInfo<TResult> Output { get; init; }
+    /// <summary>The result's JSON contract, fetched when first needed: creating 60-odd contracts at start-up cost start-up time.</summary>
+    public required Func<JsonTypeInfo<TResult>> Output { get; init; }
 
     /// <summary>Resolves the validated, normalised arguments into the one request that would change (or read) Portkey.</summary>
     public required Func<ToolCall, CancellationToken, Task<PortkeyRequest>> Plan { get; init; }
@@ -117,12 +119,12 @@ public sealed class ToolDeclaration<TResult> : ToolDeclaration
     /// <summary>Sends the planned request and shapes what the call returns.</summary>
     public required Func<ToolCall, PortkeyRequest, CancellationToken, Task<TResult>> Execute { get; init; }
 
-    public override JsonTypeInfo OutputType => Output;
+    public override JsonTypeInfo OutputType => Output();
 
     public override Task<PortkeyRequest> PlanAsync(ToolCall call, CancellationToken cancellationToken) => Plan(call, cancellationToken);
 
     public override async Task<CallToolResult> ExecuteAsync(ToolCall call, PortkeyRequest request, CancellationToken cancellationToken) =>
-        ToolResults.Success(await Execute(call, request, cancellationToken), Output);
+        ToolResults.Success(await Execute(call, request, cancellationToken), Output());
 }
 
 /// <summary>The plan and execute steps most tools share, so a declaration states only what is its own.</summary>

@@ -34,7 +34,7 @@ public static class IntegrationTools
         Effect = ToolEffect.Read,
         Description = _ => "List provider integrations (organisation-wide and workspace ones), optionally those a workspace may use. Pages count from 0.",
         Input = IntegrationContracts.List,
-        Output = IntegrationsJsonContext.Default.PageIntegrationDetails,
+        Output = static () => IntegrationsJsonContext.Default.PageIntegrationDetails,
         Hints = s_hints,
         Plan = ToolSteps.Plan(IntegrationRequests.List),
         Execute = ToolSteps.List(IntegrationsJsonContext.Default.PageRecordIntegrationRecord, IntegrationDetails.From),
@@ -48,7 +48,7 @@ public static class IntegrationTools
         Effect = ToolEffect.Read,
         Description = _ => "Read an integration: provider, masked key, configurations (credentials masked), secret mappings, workspace count.",
         Input = IntegrationContracts.BySlug,
-        Output = IntegrationsJsonContext.Default.IntegrationDetails,
+        Output = static () => IntegrationsJsonContext.Default.IntegrationDetails,
         Hints = s_hints,
         Plan = ToolSteps.Plan(IntegrationRequests.Get),
         Execute = ToolSteps.Read(IntegrationsJsonContext.Default.IntegrationRecord, IntegrationDetails.From),
@@ -65,7 +65,7 @@ public static class IntegrationTools
             "(update_integration_workspaces) and make providers from it. key and credentials in configurations are secrets. " +
             "dry_run shows the request, sends nothing.",
         Input = IntegrationContracts.Create,
-        Output = IntegrationsJsonContext.Default.IntegrationChange,
+        Output = static () => IntegrationsJsonContext.Default.IntegrationChange,
         Hints = s_hints,
         Plan = ToolSteps.Checked((call, errors) => IntegrationRequests.Create(call.Arguments, call.Service<KeyReferences>(), errors)),
         Execute = async (call, request, cancellationToken) =>
@@ -87,7 +87,7 @@ public static class IntegrationTools
             "Change an integration's name, description, key, configurations, secret mappings or pricing; provider, slug and " +
             "workspace never change. Returns it read back. dry_run shows the request, sends nothing.",
         Input = IntegrationContracts.Update,
-        Output = IntegrationsJsonContext.Default.IntegrationChange,
+        Output = static () => IntegrationsJsonContext.Default.IntegrationChange,
         Hints = s_hints,
         Plan = ToolSteps.Checked((call, errors) => IntegrationRequests.Update(call.Arguments, call.Service<KeyReferences>(), errors)),
         Execute = ToolSteps.SendAndReadBack(IntegrationRequests.Get, IntegrationsJsonContext.Default.IntegrationRecord, (call, message, after) => new IntegrationChange
@@ -109,7 +109,7 @@ public static class IntegrationTools
             "Delete an integration and its stored credentials: every workspace loses access, and providers made from it " +
             "can no longer call the provider. dry_run shows the request, sends nothing.",
         Input = IntegrationContracts.Delete,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_hints,
         Plan = ToolSteps.Plan(IntegrationRequests.Delete),
         Execute = ToolSteps.Send(call => new DeletedRecord
@@ -127,7 +127,7 @@ public static class IntegrationTools
         Effect = ToolEffect.Read,
         Description = _ => "List an integration's models and whether each is enabled. Portkey returns them all; this pages them (from 0).",
         Input = IntegrationContracts.ListChildren,
-        Output = IntegrationsJsonContext.Default.PageIntegrationModel,
+        Output = static () => IntegrationsJsonContext.Default.PageIntegrationModel,
         Hints = s_hints,
         Plan = ToolSteps.Plan(IntegrationRequests.Models),
         Execute = async (call, request, cancellationToken) =>
@@ -147,7 +147,7 @@ public static class IntegrationTools
             "Enable or disable an integration's models, or add custom ones. Reads the current list first: the result (and " +
             "dry_run) says which models are newly enabled, disabled or added.",
         Input = IntegrationContracts.UpdateModels,
-        Output = IntegrationsJsonContext.Default.IntegrationChange,
+        Output = static () => IntegrationsJsonContext.Default.IntegrationChange,
         Hints = s_hints,
         Plan = async (call, cancellationToken) => IntegrationRequests.UpdateModels(call.Arguments,
             await call.Portkey.SendAsync(IntegrationRequests.Models(call.Arguments), IntegrationsJsonContext.Default.IntegrationModelsRecord, cancellationToken)),
@@ -162,7 +162,7 @@ public static class IntegrationTools
         Effect = ToolEffect.Delete,
         Description = _ => "Delete a custom model from an integration (built-in models are disabled with update_integration_models). dry_run shows the request.",
         Input = IntegrationContracts.DeleteModel,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_hints,
         Plan = ToolSteps.Plan(IntegrationRequests.DeleteModel),
         Execute = ToolSteps.Send(call => new DeletedRecord
@@ -180,7 +180,7 @@ public static class IntegrationTools
         Effect = ToolEffect.Read,
         Description = _ => "List which workspaces may use an integration (by slug) and their budgets and rate limits. Paged here, from 0.",
         Input = IntegrationContracts.ListChildren,
-        Output = IntegrationsJsonContext.Default.PageIntegrationWorkspaceAccess,
+        Output = static () => IntegrationsJsonContext.Default.PageIntegrationWorkspaceAccess,
         Hints = s_hints,
         Plan = ToolSteps.Plan(IntegrationRequests.Workspaces),
         Execute = async (call, request, cancellationToken) =>
@@ -201,7 +201,7 @@ public static class IntegrationTools
             "(alert_threshold a percent; limits not given are kept). Reads the current access first: the result (and dry_run) " +
             "says which workspaces gain or lose access.",
         Input = IntegrationContracts.UpdateWorkspaces,
-        Output = IntegrationsJsonContext.Default.IntegrationChange,
+        Output = static () => IntegrationsJsonContext.Default.IntegrationChange,
         Hints = s_hints,
         Plan = async (call, cancellationToken) =>
         {

@@ -28,7 +28,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Read,
         Description = _ => "List budget policies (usage limits) by workspace, status (active by default) and type. Pages count from 0.",
         Input = LimitPolicyContracts.ListUsage,
-        Output = LimitPoliciesJsonContext.Default.PageUsageLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.PageUsageLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(args => List(Usage, args, "type")),
         Execute = ToolSteps.List(LimitPoliciesJsonContext.Default.PageRecordUsageLimitPolicyRecord, UsageLimitPolicy.From),
@@ -42,7 +42,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Read,
         Description = _ => "Read a budget policy; include_usage adds each value's usage. An archived one needs status archived.",
         Input = LimitPolicyContracts.GetUsage,
-        Output = LimitPoliciesJsonContext.Default.UsageLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.UsageLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(args => Get(Usage, args)),
         Execute = ToolSteps.Read(LimitPoliciesJsonContext.Default.UsageLimitPolicyRecord, UsageLimitPolicy.From),
@@ -58,7 +58,7 @@ public static class LimitPolicyTools
             "Create a budget policy: requests matching all conditions are counted per group_by value, and refused (412) " +
             "once credit_limit is spent. alert_threshold is a percent of credit_limit, as on keys. dry_run shows the request.",
         Input = LimitPolicyContracts.CreateUsage,
-        Output = LimitPoliciesJsonContext.Default.PolicyChangeUsageLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.PolicyChangeUsageLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(LimitPolicyRequests.CreateUsage),
         Execute = async (call, request, cancellationToken) =>
@@ -79,7 +79,7 @@ public static class LimitPolicyTools
             "merged with the current ones (read first) as in update_api_key. reset_usage_for_value zeroes one counter. " +
             "Returns it read back. dry_run shows the request.",
         Input = LimitPolicyContracts.UpdateUsage,
-        Output = LimitPoliciesJsonContext.Default.PolicyChangeUsageLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.PolicyChangeUsageLimitPolicy,
         Hints = s_hints,
         Plan = async (call, cancellationToken) =>
         {
@@ -107,7 +107,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Delete,
         Description = _ => "Archive a budget policy: it stops counting and refusing at once (Portkey keeps it as archived). dry_run shows the request.",
         Input = LimitPolicyContracts.PolicyById,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_hints,
         Plan = ToolSteps.Plan(args => Delete(Usage, args)),
         Execute = ToolSteps.Send(call => new DeletedRecord
@@ -125,7 +125,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Read,
         Description = _ => "List a budget policy's counters (one per group_by value, e.g. metadata._user:alice) with usage and status. Pages count from 0.",
         Input = LimitPolicyContracts.ListEntities,
-        Output = LimitPoliciesJsonContext.Default.PageUsageLimitEntity,
+        Output = static () => LimitPoliciesJsonContext.Default.PageUsageLimitEntity,
         Hints = s_hints,
         Plan = ToolSteps.Plan(LimitPolicyRequests.ListEntities),
         Execute = ToolSteps.List(LimitPoliciesJsonContext.Default.PageRecordUsageLimitEntityRecord, UsageLimitEntity.From),
@@ -139,7 +139,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Update,
         Description = _ => "Zero one counter of a budget policy: that value may spend its whole budget again. dry_run shows the request.",
         Input = LimitPolicyContracts.ResetEntity,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_hints,
         Plan = ToolSteps.Plan(LimitPolicyRequests.ResetEntity),
         Execute = ToolSteps.Send(call => new DeletedRecord
@@ -157,7 +157,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Read,
         Description = _ => "List rate-limit policies by workspace, status (active by default), type and unit. Pages count from 0.",
         Input = LimitPolicyContracts.ListRate,
-        Output = LimitPoliciesJsonContext.Default.PageRateLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.PageRateLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(args => List(Rate, args, "type", "unit")),
         Execute = ToolSteps.List(LimitPoliciesJsonContext.Default.PageRecordRateLimitPolicyRecord, RateLimitPolicy.From),
@@ -171,7 +171,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Read,
         Description = _ => "Read a rate-limit policy. An archived one needs status archived.",
         Input = LimitPolicyContracts.GetRate,
-        Output = LimitPoliciesJsonContext.Default.RateLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.RateLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(args => Get(Rate, args)),
         Execute = ToolSteps.Read(LimitPoliciesJsonContext.Default.RateLimitPolicyRecord, RateLimitPolicy.From),
@@ -187,7 +187,7 @@ public static class LimitPolicyTools
             "Create a rate-limit policy: requests (or tokens) matching all conditions, per group_by value, at most value per " +
             "unit; more are refused (429). target llm (default) or mcp_tools, fixed once created. dry_run shows the request.",
         Input = LimitPolicyContracts.CreateRate,
-        Output = LimitPoliciesJsonContext.Default.PolicyChangeRateLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.PolicyChangeRateLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(LimitPolicyRequests.CreateRate),
         Execute = async (call, request, cancellationToken) =>
@@ -207,7 +207,7 @@ public static class LimitPolicyTools
             "Change a rate-limit policy's name, description, conditions, unit or value; type, group_by and target never " +
             "change. Returns it read back. dry_run shows the request.",
         Input = LimitPolicyContracts.UpdateRate,
-        Output = LimitPoliciesJsonContext.Default.PolicyChangeRateLimitPolicy,
+        Output = static () => LimitPoliciesJsonContext.Default.PolicyChangeRateLimitPolicy,
         Hints = s_hints,
         Plan = ToolSteps.Plan(LimitPolicyRequests.UpdateRate),
         Execute = ToolSteps.SendAndReadBack(args => Get(Rate, args), LimitPoliciesJsonContext.Default.RateLimitPolicyRecord, (call, message, after) => new PolicyChange<RateLimitPolicy>
@@ -227,7 +227,7 @@ public static class LimitPolicyTools
         Effect = ToolEffect.Delete,
         Description = _ => "Delete (archive) a rate-limit policy: it stops limiting at once. dry_run shows the request.",
         Input = LimitPolicyContracts.PolicyById,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_hints,
         Plan = ToolSteps.Plan(args => Delete(Rate, args)),
         Execute = ToolSteps.Send(call => new DeletedRecord

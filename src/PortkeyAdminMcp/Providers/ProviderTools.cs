@@ -44,7 +44,7 @@ public static class ProviderTools
         Effect = ToolEffect.Read,
         Description = _ => "List a workspace's providers (use as @slug/model): integration, status, budget. Pages count from 0; the result has total and has_more.",
         Input = ProviderContracts.List,
-        Output = VirtualKeysJsonContext.Default.PageVirtualKeyDetails,
+        Output = static () => VirtualKeysJsonContext.Default.PageVirtualKeyDetails,
         Hints = s_hints,
         Plan = ToolSteps.Plan(ProviderRequests.List),
         Execute = ToolSteps.List(VirtualKeysJsonContext.Default.PageRecordVirtualKeyRecord, VirtualKeyDetails.From),
@@ -58,7 +58,7 @@ public static class ProviderTools
         Effect = ToolEffect.Read,
         Description = _ => "Read a provider by slug: integration, status, limits, expiry. No credential is ever returned.",
         Input = ProviderContracts.Get,
-        Output = VirtualKeysJsonContext.Default.VirtualKeyDetails,
+        Output = static () => VirtualKeysJsonContext.Default.VirtualKeyDetails,
         Hints = s_hints,
         Plan = ToolSteps.Plan(ProviderRequests.Get),
         Execute = ToolSteps.Read(VirtualKeysJsonContext.Default.VirtualKeyRecord, VirtualKeyDetails.From),
@@ -74,7 +74,7 @@ public static class ProviderTools
             "Create a provider in a workspace from an integration enabled there, with its own budget and rate limits " +
             "(as on keys: alert_threshold is a percent of credit_limit). dry_run shows the request, sends nothing.",
         Input = ProviderContracts.Create,
-        Output = ProvidersJsonContext.Default.ProviderChange,
+        Output = static () => ProvidersJsonContext.Default.ProviderChange,
         Hints = s_hints,
         Plan = ToolSteps.Plan(ProviderRequests.Create),
         Execute = async (call, request, cancellationToken) =>
@@ -95,7 +95,7 @@ public static class ProviderTools
             "Change a provider. Only given fields change; null clears. Limits are merged with the current ones (read " +
             "first), as in update_api_key. Returns it read back. dry_run shows the request, sends nothing.",
         Input = ProviderContracts.Update,
-        Output = ProvidersJsonContext.Default.ProviderChange,
+        Output = static () => ProvidersJsonContext.Default.ProviderChange,
         Hints = s_hints,
         Plan = async (call, cancellationToken) =>
         {
@@ -126,7 +126,7 @@ public static class ProviderTools
             "Delete a provider: requests that use @slug fail from then on. The integration stays. dry_run shows the " +
             "request, sends nothing.",
         Input = ProviderContracts.Delete,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_hints,
         Plan = ToolSteps.Plan(ProviderRequests.Delete),
         Execute = ToolSteps.Send(call =>

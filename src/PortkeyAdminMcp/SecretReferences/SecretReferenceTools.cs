@@ -28,7 +28,7 @@ public static class SecretReferenceTools
         Effect = ToolEffect.Read,
         Description = _ => "List references to secrets in your own vault, by manager_type, tags or name. No credential is returned. Pages count from 0.",
         Input = SecretReferenceContracts.List,
-        Output = SecretReferencesJsonContext.Default.PageSecretReferenceDetails,
+        Output = static () => SecretReferencesJsonContext.Default.PageSecretReferenceDetails,
         Hints = s_hints,
         Plan = ToolSteps.Plan(SecretReferenceRequests.List),
         Execute = ToolSteps.List(SecretReferencesJsonContext.Default.PageRecordSecretReferenceRecord, SecretReferenceDetails.From),
@@ -42,7 +42,7 @@ public static class SecretReferenceTools
         Effect = ToolEffect.Read,
         Description = _ => "Read a secret reference: manager, path, key, workspaces, and auth_config with every credential masked.",
         Input = SecretReferenceContracts.ById,
-        Output = SecretReferencesJsonContext.Default.SecretReferenceDetails,
+        Output = static () => SecretReferencesJsonContext.Default.SecretReferenceDetails,
         Hints = s_hints,
         Plan = ToolSteps.Plan(SecretReferenceRequests.Get),
         Execute = ToolSteps.Read(SecretReferencesJsonContext.Default.SecretReferenceRecord, SecretReferenceDetails.From),
@@ -58,7 +58,7 @@ public static class SecretReferenceTools
             "Point Portkey at a secret in your vault: manager_type, auth_config to reach the vault (its credentials are " +
             "secrets; each may be ${env:NAME}), secret_path. Use it in an integration's key as ${secret:ID#field}. dry_run shows the request.",
         Input = SecretReferenceContracts.Create,
-        Output = SecretReferencesJsonContext.Default.SecretReferenceChange,
+        Output = static () => SecretReferencesJsonContext.Default.SecretReferenceChange,
         Hints = s_hints,
         Plan = ToolSteps.Checked((call, errors) => SecretReferenceRequests.Create(call.Arguments, call.Service<KeyReferences>(), errors)),
         Execute = async (call, request, cancellationToken) =>
@@ -80,7 +80,7 @@ public static class SecretReferenceTools
             "Change a secret reference; auth_config merges field by field into the stored one (its manager never changes). " +
             "allow_all_workspaces true removes the workspace list. Returns it read back. dry_run shows the request.",
         Input = SecretReferenceContracts.Update,
-        Output = SecretReferencesJsonContext.Default.SecretReferenceChange,
+        Output = static () => SecretReferencesJsonContext.Default.SecretReferenceChange,
         Hints = s_hints,
         Plan = async (call, cancellationToken) =>
         {
@@ -115,7 +115,7 @@ public static class SecretReferenceTools
         Effect = ToolEffect.Delete,
         Description = _ => "Delete a secret reference (the secret in your vault stays). Portkey refuses while an integration or virtual key uses it. dry_run shows the request.",
         Input = SecretReferenceContracts.Delete,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_hints,
         Plan = ToolSteps.Plan(SecretReferenceRequests.Delete),
         Execute = ToolSteps.Send(call => new DeletedRecord

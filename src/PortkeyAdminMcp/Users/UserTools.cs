@@ -26,7 +26,7 @@ public static class UserTools
         Effect = ToolEffect.Read,
         Description = _ => "List the organisation's users (id, email, role); filter by email or role to find one. Pages count from 0; the result has total and has_more.",
         Input = UserContracts.ListUsers,
-        Output = UsersJsonContext.Default.PageUserDetails,
+        Output = static () => UsersJsonContext.Default.PageUserDetails,
         Hints = s_enterpriseUserHints,
         Plan = ToolSteps.Plan(UserRequests.ListUsers),
         Execute = ToolSteps.List(UsersJsonContext.Default.PageRecordUserRecord, UserDetails.From),
@@ -40,7 +40,7 @@ public static class UserTools
         Effect = ToolEffect.Read,
         Description = _ => "Read an organisation user: email, role and the workspaces they belong to.",
         Input = UserContracts.GetUser,
-        Output = UsersJsonContext.Default.UserDetails,
+        Output = static () => UsersJsonContext.Default.UserDetails,
         Hints = s_enterpriseUserHints,
         Plan = ToolSteps.Plan(args => UserRequests.GetUser(args.String("user_id")!)),
         Execute = ToolSteps.Read(UsersJsonContext.Default.UserRecord, UserDetails.From),
@@ -56,7 +56,7 @@ public static class UserTools
             "Change a user's organisation role (admin or member; Portkey's API changes nothing else, and no owner). " +
             "Reads the user first: an unchanged role is refused before sending. dry_run shows the request, sends nothing.",
         Input = UserContracts.UpdateUser,
-        Output = UsersJsonContext.Default.UserChange,
+        Output = static () => UsersJsonContext.Default.UserChange,
         Hints = s_userHints,
         Plan = async (call, cancellationToken) =>
         {
@@ -90,7 +90,7 @@ public static class UserTools
             "Remove a user from the organisation and every workspace in it, at once. What becomes of their user keys is " +
             "not documented: list_api_keys first. dry_run shows the request, sends nothing.",
         Input = UserContracts.DeleteUser,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_userHints,
         Plan = ToolSteps.Plan(UserRequests.DeleteUser),
         Execute = ToolSteps.Send(call =>
@@ -110,7 +110,7 @@ public static class UserTools
             "Invite someone to the organisation and to workspaces (slug or UUID), optionally creating their user key " +
             "in the workspace. Portkey emails the link; the result has it too. dry_run shows the request, sends nothing.",
         Input = UserContracts.Invite,
-        Output = UsersJsonContext.Default.SentInvite,
+        Output = static () => UsersJsonContext.Default.SentInvite,
         Hints = s_userHints,
         Plan = async (call, cancellationToken) =>
         {
@@ -152,7 +152,7 @@ public static class UserTools
         Effect = ToolEffect.Read,
         Description = _ => "List invites; filter by email, role or status (pending, accepted, expired, cancelled). Pages count from 0; the result has total and has_more.",
         Input = UserContracts.ListInvites,
-        Output = UsersJsonContext.Default.PageInviteDetails,
+        Output = static () => UsersJsonContext.Default.PageInviteDetails,
         Hints = s_enterpriseUserHints,
         Plan = ToolSteps.Plan(UserRequests.ListInvites),
         Execute = ToolSteps.List(UsersJsonContext.Default.PageRecordInviteRecord, InviteDetails.From),
@@ -166,7 +166,7 @@ public static class UserTools
         Effect = ToolEffect.Read,
         Description = _ => "Read an invite: email, role, workspaces, status and expiry.",
         Input = UserContracts.Invitation,
-        Output = UsersJsonContext.Default.InviteDetails,
+        Output = static () => UsersJsonContext.Default.InviteDetails,
         Hints = s_userHints,
         Plan = ToolSteps.Plan(UserRequests.GetInvite),
         Execute = ToolSteps.Read(UsersJsonContext.Default.InviteRecord, InviteDetails.From),
@@ -180,7 +180,7 @@ public static class UserTools
         Effect = ToolEffect.Delete,
         Description = _ => "Withdraw an invite: its link stops working. dry_run shows the request, sends nothing.",
         Input = UserContracts.InvitationWrite,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_userHints,
         Plan = ToolSteps.Plan(UserRequests.DeleteInvite),
         Execute = ToolSteps.Send(call =>
@@ -198,7 +198,7 @@ public static class UserTools
         Effect = ToolEffect.Create,
         Description = _ => "Email an invite again; the result has its link. dry_run shows the request, sends nothing.",
         Input = UserContracts.InvitationWrite,
-        Output = UsersJsonContext.Default.SentInvite,
+        Output = static () => UsersJsonContext.Default.SentInvite,
         Hints = s_userHints,
         Plan = ToolSteps.Plan(UserRequests.ResendInvite),
         Execute = async (call, request, cancellationToken) =>

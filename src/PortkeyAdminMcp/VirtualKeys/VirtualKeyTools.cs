@@ -30,7 +30,7 @@ public static class VirtualKeyTools
             "deployment_name and api_version, or deployment_config. alert_threshold is a percent of credit_limit. " +
             "dry_run shows the request (key masked), sends nothing." + Deprecation,
         Input = VirtualKeyContracts.Create,
-        Output = VirtualKeysJsonContext.Default.CreatedVirtualKey,
+        Output = static () => VirtualKeysJsonContext.Default.CreatedVirtualKey,
         Plan = ToolSteps.Checked((call, errors) => VirtualKeyRequests.Create(call.Arguments, call.Service<KeyReferences>(), errors)),
         Execute = async (call, request, cancellationToken) =>
         {
@@ -57,7 +57,7 @@ public static class VirtualKeyTools
             "Read a virtual key by slug: provider, status, limits, expiry, model_config (secrets masked). The provider " +
             "key is never returned." + Deprecation,
         Input = VirtualKeyContracts.Get,
-        Output = VirtualKeysJsonContext.Default.VirtualKeyDetails,
+        Output = static () => VirtualKeysJsonContext.Default.VirtualKeyDetails,
         Plan = ToolSteps.Plan(args => VirtualKeyRequests.Get(args.String("slug")!)),
         Execute = ToolSteps.Read(VirtualKeysJsonContext.Default.VirtualKeyRecord, VirtualKeyDetails.From),
     };
@@ -70,7 +70,7 @@ public static class VirtualKeyTools
         Effect = ToolEffect.Read,
         Description = _ => "List virtual keys, provider keys never shown. Pages count from 0; the result has total and has_more." + Deprecation,
         Input = VirtualKeyContracts.List,
-        Output = VirtualKeysJsonContext.Default.PageVirtualKeyDetails,
+        Output = static () => VirtualKeysJsonContext.Default.PageVirtualKeyDetails,
         Plan = ToolSteps.Plan(VirtualKeyRequests.List),
         Execute = ToolSteps.List(VirtualKeysJsonContext.Default.PageRecordVirtualKeyRecord, VirtualKeyDetails.From),
     };
@@ -85,7 +85,7 @@ public static class VirtualKeyTools
             "Change a virtual key. Only given fields change; null clears. Limits are merged with the current ones " +
             "(read first), as in update_api_key. Takes effect at once. Returns the key read back." + Deprecation,
         Input = VirtualKeyContracts.Update,
-        Output = VirtualKeysJsonContext.Default.UpdatedVirtualKey,
+        Output = static () => VirtualKeysJsonContext.Default.UpdatedVirtualKey,
         Plan = async (call, cancellationToken) =>
         {
             var args = call.Arguments;
@@ -115,7 +115,7 @@ public static class VirtualKeyTools
             "Delete a virtual key: requests and configs using it fail from then on. Cannot be undone. dry_run shows " +
             "the request, sends nothing." + Deprecation,
         Input = VirtualKeyContracts.Delete,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Plan = ToolSteps.Plan(VirtualKeyRequests.Delete),
         Execute = ToolSteps.Send(call =>
         {

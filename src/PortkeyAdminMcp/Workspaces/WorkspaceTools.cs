@@ -22,7 +22,7 @@ public static class WorkspaceTools
         Effect = ToolEffect.Read,
         Description = _ => "List workspaces: id, slug, name, limits. Filter by name or status. Pages count from 0; the result has total and has_more.",
         Input = WorkspaceContracts.List,
-        Output = WorkspacesJsonContext.Default.PageWorkspaceDetails,
+        Output = static () => WorkspacesJsonContext.Default.PageWorkspaceDetails,
         Hints = s_workspaceHints,
         Plan = ToolSteps.Plan(WorkspaceRequests.List),
         Execute = ToolSteps.List(WorkspacesJsonContext.Default.PageRecordWorkspaceRecord, WorkspaceDetails.From),
@@ -36,7 +36,7 @@ public static class WorkspaceTools
         Effect = ToolEffect.Read,
         Description = _ => "Read a workspace by UUID or slug: defaults, limits and members.",
         Input = WorkspaceContracts.Get,
-        Output = WorkspacesJsonContext.Default.WorkspaceDetails,
+        Output = static () => WorkspacesJsonContext.Default.WorkspaceDetails,
         Hints = s_workspaceHints,
         Plan = ToolSteps.Plan(args => WorkspaceRequests.Get(args.String("workspace_id")!)),
         Execute = ToolSteps.Read(WorkspacesJsonContext.Default.WorkspaceRecord, WorkspaceDetails.From),
@@ -52,7 +52,7 @@ public static class WorkspaceTools
             "Create a workspace, optionally with members, a budget and rate limits (as on keys: alert_threshold is a " +
             "percent of credit_limit). Portkey picks the slug. Needs an Admin key. dry_run shows the request, sends nothing.",
         Input = WorkspaceContracts.Create,
-        Output = WorkspacesJsonContext.Default.WorkspaceChange,
+        Output = static () => WorkspacesJsonContext.Default.WorkspaceChange,
         Hints = s_workspaceHints,
         Plan = ToolSteps.Plan(WorkspaceRequests.Create),
         Execute = async (call, request, cancellationToken) =>
@@ -82,7 +82,7 @@ public static class WorkspaceTools
             "Change a workspace. Only given fields change; defaults and limits are merged with the current ones (read " +
             "first), as in update_api_key. Returns the workspace read back. dry_run shows the request, sends nothing.",
         Input = WorkspaceContracts.Update,
-        Output = WorkspacesJsonContext.Default.WorkspaceChange,
+        Output = static () => WorkspacesJsonContext.Default.WorkspaceChange,
         Hints = s_workspaceHints,
         Plan = async (call, cancellationToken) =>
         {
@@ -114,7 +114,7 @@ public static class WorkspaceTools
             "or shared prompts; this tool never forces a cascade. The default workspace cannot be deleted. dry_run shows " +
             "the request, sends nothing.",
         Input = WorkspaceContracts.Delete,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_workspaceHints.With(409,
             "Portkey will not delete a workspace that still holds resources. Delete or move them first: its API keys " +
             "(list_api_keys with this workspace_id), virtual keys or providers, configs and prompts."),
@@ -147,7 +147,7 @@ public static class WorkspaceTools
         Effect = ToolEffect.Read,
         Description = _ => "List a workspace's members with their roles; filter by role or email. Pages of 50 unless page_size says; the result has total and has_more.",
         Input = WorkspaceContracts.ListMembers,
-        Output = WorkspacesJsonContext.Default.PageWorkspaceMemberDetails,
+        Output = static () => WorkspacesJsonContext.Default.PageWorkspaceMemberDetails,
         Hints = s_memberHints,
         Plan = ToolSteps.Plan(WorkspaceRequests.ListMembers),
         Execute = ToolSteps.List(WorkspacesJsonContext.Default.PageRecordWorkspaceMemberRecord, member => WorkspaceMemberDetails.From(member, null), WorkspaceContracts.MemberPageSize),
@@ -161,7 +161,7 @@ public static class WorkspaceTools
         Effect = ToolEffect.Read,
         Description = _ => "Read one member of a workspace: role, org role, status.",
         Input = WorkspaceContracts.GetMember,
-        Output = WorkspacesJsonContext.Default.WorkspaceMemberDetails,
+        Output = static () => WorkspacesJsonContext.Default.WorkspaceMemberDetails,
         Hints = s_memberHints,
         Plan = ToolSteps.Plan(WorkspaceRequests.GetMember),
         Execute = async (call, request, cancellationToken) => WorkspaceMemberDetails.From(
@@ -178,7 +178,7 @@ public static class WorkspaceTools
             "Give an organisation user a role in a workspace. The user must already be in the organisation (invite_user " +
             "first). dry_run shows the request, sends nothing.",
         Input = WorkspaceContracts.SetMember,
-        Output = WorkspacesJsonContext.Default.MemberChange,
+        Output = static () => WorkspacesJsonContext.Default.MemberChange,
         Hints = s_memberHints,
         Plan = ToolSteps.Plan(WorkspaceRequests.AddMember),
         Execute = (call, request, cancellationToken) => ChangeMemberAsync(call, request, "Added", cancellationToken),
@@ -192,7 +192,7 @@ public static class WorkspaceTools
         Effect = ToolEffect.Update,
         Description = _ => "Change a member's role in a workspace; takes effect at once. dry_run shows the request, sends nothing.",
         Input = WorkspaceContracts.SetMember,
-        Output = WorkspacesJsonContext.Default.MemberChange,
+        Output = static () => WorkspacesJsonContext.Default.MemberChange,
         Hints = s_memberHints,
         Plan = ToolSteps.Plan(WorkspaceRequests.UpdateMember),
         Execute = (call, request, cancellationToken) => ChangeMemberAsync(call, request, "Updated", cancellationToken),
@@ -208,7 +208,7 @@ public static class WorkspaceTools
             "Remove a user from a workspace: they lose access to it and what it holds, at once (they stay in the " +
             "organisation). dry_run shows the request, sends nothing.",
         Input = WorkspaceContracts.RemoveMember,
-        Output = CallsJsonContext.Default.DeletedRecord,
+        Output = static () => CallsJsonContext.Default.DeletedRecord,
         Hints = s_memberHints,
         Plan = ToolSteps.Plan(WorkspaceRequests.RemoveMember),
         Execute = ToolSteps.Send(call =>
