@@ -101,7 +101,9 @@ public sealed partial class LoopbackHttpServer : IAsyncDisposable
                 continue;
             }
 
-            var serving = Task.Run(() => ServeAsync(socket), CancellationToken.None);
+            // The request's deadline starts at accept, not when a thread gets to it: a loaded machine must not stretch it.
+            var reading = Deadline();
+            var serving = Task.Run(() => ServeAsync(socket, reading), CancellationToken.None);
             lock (_serving)
             {
                 _serving.Add(serving);
@@ -117,13 +119,13 @@ public sealed partial class LoopbackHttpServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, Bound reading)
     {
         try
         {
             await using var stream = new NetworkStream(socket, ownsSocket: true);
             PageRequest? request;
-            using (var reading = Deadline())
+            using (reading)
             {
                 request = await ReadAsync(stream, reading.Token);
             }

@@ -81,7 +81,9 @@ public class StdinAbuseTests
         await process.WaitForExitAsync(Bounded.Token(20));
 
         Assert.Equal(0, process.ExitCode);
-        // The call was given its grace and then let go, its request closed, rather than waited out for 30 s.
+        // The call was given its grace and then let go, its request closed, rather than waited out for 30 s. The
+        // upstream notices the closed connection on its own thread, a moment after the process has gone.
+        await Bounded.UntilAsync(() => upstream.ClosedByClient > 0);
         Assert.Equal(1, upstream.ClosedByClient);
     }
 }
