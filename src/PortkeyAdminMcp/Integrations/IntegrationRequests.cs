@@ -274,8 +274,7 @@ public static class IntegrationRequests
         }
         else if (now?.RateLimits is { Count: > 0 } currentRates)
         {
-            item["rate_limits"] = new JsonArray([.. currentRates.Where(r => r.Type is not null && r.Unit is not null && r.Value is not null)
-                .Select(r => (JsonNode)new JsonObject { ["type"] = r.Type, ["unit"] = r.Unit, ["value"] = UsageLimits.Number(r.Value!.Value) })]);
+            item["rate_limits"] = LimitRules.AsSent(currentRates);
         }
 
         return changed;

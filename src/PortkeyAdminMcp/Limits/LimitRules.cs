@@ -54,14 +54,18 @@ public static class LimitRules
             return (false, null);
         }
 
-        var kept = (current ?? [])
-            .Where(limit => !(limit.Type == "requests" && limit.Unit == "rpm") && limit.Type is not null && limit.Unit is not null && limit.Value is not null)
-            .Select(limit => (JsonNode)Limit(limit.Type!, limit.Unit!, UsageLimits.Number(limit.Value!.Value)));
-        return (true, new JsonArray([.. kept, Limit("requests", "rpm", rpm)]));
+        var kept = AsSent((current ?? []).Where(limit => !(limit.Type == "requests" && limit.Unit == "rpm")));
+        kept.Add((JsonNode)Limit("requests", "rpm", rpm));
+        return (true, kept);
     }
 
     private static JsonArray Normalize(JsonElement list) => new([.. list.EnumerateArray().Select(item =>
         (JsonNode)Limit(Text(item, "type")!, Text(item, "unit")!, UsageLimits.Number(item.GetProperty("value").GetDouble())))]);
+
+    /// <summary>A record's current rate limits as a request sends them back (complete ones only).</summary>
+    public static JsonArray AsSent(IEnumerable<RateLimitRecord> current) => new([.. current
+        .Where(limit => limit.Type is not null && limit.Unit is not null && limit.Value is not null)
+        .Select(limit => (JsonNode)Limit(limit.Type!, limit.Unit!, UsageLimits.Number(limit.Value!.Value)))]);
 
     private static JsonObject Limit(string type, string unit, JsonNode value) => new() { ["type"] = type, ["unit"] = unit, ["value"] = value };
 
